@@ -1,0 +1,1 @@
+"""Static literature-review site generator: papers in, MkDocs site out."""

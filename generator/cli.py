@@ -1,0 +1,71 @@
+"""Command line: a thin layer over `pipeline.build`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from generator.config import ConfigError, load_config
+from generator.pipeline import Report, build
+from generator.write import OutputError
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator", description="Turn a collection of papers into a MkDocs literature-review site."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="read the inputs and write the generated pages and downloads into docs/")
+    build_parser.add_argument(
+        "--config", type=Path, default=Path("review.yml"), metavar="FILE", help="the review configuration (default: review.yml)"
+    )
+    build_parser.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="an extra input file, folder or glob, added to the config's inputs; repeatable",
+    )
+    build_parser.add_argument("--strict", action="store_true", help="exit with status 1 when any warning or error was reported")
+    build_parser.add_argument("--quiet", action="store_true", help="print only problems and the one-line summary")
+    return parser
+
+
+def summary(report: Report, verbose: bool) -> list[str]:
+    lines = []
+    if verbose:
+        for merge in report.merges:
+            lines.append(f"merged: {merge.title[:70]!r} from {', '.join(map(str, merge.sources))} ({merge.reason})")
+    lines += [str(problem) for problem in report.problems]
+    check = "ok" if report.conserved else "FAILED"
+    lines.append(
+        f"{report.records_read} entries read = {len(report.papers)} unique papers + {report.merged_away} merged duplicates"
+        f" (conservation check {check}); {len(report.topics)} topics; {len(report.problems)} problems"
+    )
+    if report.written is not None:
+        lines.append(
+            f"wrote {len(report.written.written)} files, {report.written.unchanged} unchanged, removed {len(report.written.removed)}"
+        )
+    lines.append("time: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items()))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = make_parser().parse_args(argv)
+    # We report parse problems ourselves, with path:line; bibtexparser's log would repeat them.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    try:
+        config = load_config(arguments.config)
+        report = build(config, tuple(arguments.input))
+    except (ConfigError, OutputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for line in summary(report, verbose=not arguments.quiet):
+        print(line)
+    if not report.conserved:
+        return 1
+    if arguments.strict and report.problems:
+        return 1
+    return 0

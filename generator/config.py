@@ -1,0 +1,117 @@
+"""Loads and validates `review.yml` into a frozen `Config`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.models import Topic
+
+KNOWN_KEYS = ("title", "description", "inputs", "reference_year", "topics", "tags", "keys_file", "site_url")
+TOPIC_KEYS = ("title", "slug", "description", "keywords")
+DEFAULT_TITLE = "Literature review"
+
+
+class ConfigError(Exception):
+    """A problem in the configuration file; the message names `path:line`."""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path  # paths in the config are relative to the folder holding it
+    title: str = DEFAULT_TITLE
+    description: str = ""
+    inputs: tuple[str, ...] = ("papers/",)
+    reference_year: int | None = None
+    topics: tuple[Topic, ...] = ()
+    tags: tuple[str, ...] = ()
+    keys_file: str = "citation-keys.yml"
+    docs_dir: str = "docs"
+    extra_inputs: tuple[str, ...] = field(default=())
+
+    @property
+    def keys_path(self) -> Path:
+        return self.root / self.keys_file
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: lowercase ASCII letters, digits and single dashes, never empty."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold().encode("ascii", "ignore").decode()).strip("-")
+    return slug[:60].rstrip("-") or "topic"
+
+
+def _line_of(node: yaml.Node | None, key: str) -> int:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.value == key:
+                return key_node.start_mark.line + 1
+    return 1
+
+
+def load_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) or {}
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the configuration: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ConfigError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML: {getattr(error, 'problem', error)}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: expected a mapping of settings such as `title:` and `inputs:`")
+    return config_from_dict(data, path, node)
+
+
+def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = None) -> Config:
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(f"{path}:{_line_of(node, key)}: `{key}`: {message}")
+
+    for key in data:
+        if key not in KNOWN_KEYS:
+            raise fail(key, f"unknown setting; known settings are {', '.join(KNOWN_KEYS)}")
+    inputs = data.get("inputs", ["papers/"])
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
+        raise fail("inputs", "must be a list of files, folders or glob patterns")
+    year = data.get("reference_year")
+    if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2999):
+        raise fail("reference_year", f"must be a year such as 2025, not {year!r}")
+    tags = data.get("tags") or []
+    if not isinstance(tags, list):
+        raise fail("tags", "must be a list of tag names")
+    return Config(
+        root=path.parent.resolve(),
+        title=str(data.get("title") or DEFAULT_TITLE),
+        description=str(data.get("description") or ""),
+        inputs=tuple(inputs),
+        reference_year=year,
+        topics=_topics(data.get("topics") or [], fail),
+        tags=tuple(str(tag) for tag in tags),
+        keys_file=str(data.get("keys_file") or "citation-keys.yml"),
+    )
+
+
+def _topics(raw: Any, fail: Any) -> tuple[Topic, ...]:
+    if not isinstance(raw, list):
+        raise fail("topics", "must be a list of topics, each with `title` and `description`")
+    topics: list[Topic] = []
+    for index, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or not item.get("title"):
+            raise fail("topics", f"topic {index} needs a `title`")
+        unknown = set(item) - set(TOPIC_KEYS)
+        if unknown:
+            raise fail("topics", f"topic {item['title']!r} has unknown keys {sorted(unknown)}; known: {', '.join(TOPIC_KEYS)}")
+        keywords = item.get("keywords") or []
+        if not isinstance(keywords, list):
+            raise fail("topics", f"topic {item['title']!r}: `keywords` must be a list")
+        slug = slugify(str(item.get("slug") or item["title"]))
+        if slug == "other" or any(t.slug == slug for t in topics):
+            raise fail("topics", f"topic {item['title']!r}: slug {slug!r} is used twice or reserved")
+        topics.append(Topic(slug, str(item["title"]), str(item.get("description") or ""), tuple(str(k) for k in keywords)))
+    return tuple(topics)

@@ -1,0 +1,35 @@
+"""`papers.json`: the dataset behind the site, in the shape DESIGN.md fixes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.models import Paper, Topic
+
+
+def paper_record(paper: Paper, topics: dict[str, Topic]) -> dict[str, Any]:
+    topic = topics[paper.topic]
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "year": paper.year,
+        "month": paper.month,
+        "authors": list(paper.authors),
+        "author_count": paper.author_count,
+        "organization": paper.organization or None,
+        "upvotes": paper.upvotes,
+        "topic": {"slug": topic.slug, "title": topic.title},
+        "tags": list(paper.tags),
+        "tldr": paper.tldr,
+        "related": list(paper.related),
+        "sources": [str(source) for source in paper.sources],
+        "urls": list(paper.urls),
+    }
+
+
+def papers_json(papers: list[Paper], topics: dict[str, Topic]) -> str:
+    """Sorted by key, no timestamps: the same papers give the same bytes."""
+    records = [paper_record(paper, topics) for paper in sorted(papers, key=lambda p: p.key.lower())]
+    return json.dumps(records, ensure_ascii=False, indent=1, sort_keys=False) + "\n"

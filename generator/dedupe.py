@@ -1,0 +1,161 @@
+"""Merging records that describe the same paper, and applying curated overrides.
+
+Records are the same paper when they share a normalised title, a DOI or an arXiv id
+(transitively). The merge policy is fixed, so output never depends on input order:
+
+- records are ranked curated YAML > BibTeX > Daily Papers listing, then by `path:line`;
+- title and author list come from the best-ranked record that has them;
+- the abstract is the longest one (listings truncate; a fuller one is richer);
+- the date is the most complete one (an explicit year beats one taken from
+  `reference_year`; then month, then day), ties going to the better rank;
+- upvotes take the maximum; author count the largest of the list length and the counts;
+- organisation, DOI, arXiv id, venue and the BibTeX entry come from the best-ranked record
+  that has them; links and sources are united.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from generator.models import Merge, Override, Paper, Problem, Record, Source, SourceKind
+from generator.normalize import title_identity
+
+RANK = {SourceKind.CURATED: 0, SourceKind.BIBTEX: 1, SourceKind.LISTING: 2}
+
+
+def _find(parent: list[int], index: int) -> int:
+    while parent[index] != index:
+        parent[index] = parent[parent[index]]
+        index = parent[index]
+    return index
+
+
+def group_records(records: list[Record]) -> list[list[Record]]:
+    """Records that are one paper, grouped by union-find over shared identifiers."""
+    parent = list(range(len(records)))
+    first_seen: dict[str, int] = {}
+    for index, record in enumerate(records):
+        for identifier in _identifiers(record):
+            if identifier in first_seen:
+                parent[_find(parent, index)] = _find(parent, first_seen[identifier])
+            else:
+                first_seen[identifier] = index
+    groups: dict[int, list[Record]] = defaultdict(list)
+    for index, record in enumerate(records):
+        groups[_find(parent, index)].append(record)
+    return [sorted(group, key=_rank) for group in groups.values()]
+
+
+def _identifiers(record: Record) -> list[str]:
+    identifiers = [f"title:{title_identity(record.title)}"]
+    if record.doi:
+        identifiers.append(f"doi:{record.doi}")
+    if record.arxiv_id:
+        identifiers.append(f"arxiv:{record.arxiv_id.lower()}")
+    return identifiers
+
+
+def _rank(record: Record) -> tuple[int, Source]:
+    return RANK[record.kind], record.source
+
+
+def _date_score(record: Record) -> int:
+    return (
+        4 * (record.year is not None and not record.year_from_reference)
+        + 2 * (record.year is not None)
+        + (record.month is not None)
+        + (record.day is not None)
+    )
+
+
+def _first(values: list[str]) -> str:
+    return next((value for value in values if value), "")
+
+
+def merge_group(group: list[Record]) -> Paper:
+    """One paper from records ranked best first (see the module's policy)."""
+    best = group[0]
+    with_authors = next((r for r in group if r.authors), None)
+    dated = max(group, key=_date_score)  # max keeps the first (best-ranked) of equals
+    counts = [r.author_count for r in group if r.author_count] + [len(with_authors.authors) if with_authors else 0]
+    upvotes = [r.upvotes for r in group if r.upvotes is not None]
+    bibtex = next((r for r in group if r.bibtex_fields), None)
+    curated = [r for r in group if r.kind is SourceKind.CURATED]
+    return Paper(
+        identity=title_identity(best.title),
+        title=best.title,
+        original_title=best.original_title,
+        abstract=max((r.abstract for r in group), key=len),
+        authors=with_authors.authors if with_authors else (),
+        author_count=max(counts) or None,
+        organization=_first([r.organization for r in group]),
+        year=dated.year,
+        month=dated.month,
+        day=dated.day,
+        upvotes=max(upvotes) if upvotes else None,
+        doi=_first([r.doi for r in group]),
+        arxiv_id=_first([r.arxiv_id for r in group]),
+        urls=tuple(dict.fromkeys(url for r in group for url in r.urls)),
+        venue=_first([r.venue for r in group]),
+        sources=tuple(sorted({r.source for r in group})),
+        bibtex_key=_first([r.bibtex_key for r in group]),
+        bibtex_type=bibtex.bibtex_type if bibtex else "",
+        bibtex_fields=bibtex.bibtex_fields if bibtex else (),
+        topic_override=_first([r.topic for r in curated]),
+        tag_overrides=tuple(dict.fromkeys(tag for r in curated for tag in r.tags)),
+        note=_first([r.note for r in curated]),
+    )
+
+
+def merge_records(records: list[Record]) -> tuple[list[Paper], list[Merge]]:
+    """Unique papers sorted by identity, and the merges made (for the report)."""
+    papers: list[Paper] = []
+    merges: list[Merge] = []
+    for group in group_records(records):
+        paper = merge_group(group)
+        papers.append(paper)
+        if len(group) > 1:
+            merges.append(Merge(paper.title, paper.sources, _merge_reason(group)))
+    papers.sort(key=lambda p: (p.identity, p.sources))
+    merges.sort(key=lambda m: m.sources)
+    return papers, merges
+
+
+def _merge_reason(group: list[Record]) -> str:
+    shared = set.intersection(*(set(_identifiers(r)) for r in group))
+    if any(i.startswith("title:") for i in shared):
+        return "same title"
+    return "same DOI or arXiv id"
+
+
+def apply_overrides(papers: list[Paper], overrides: list[Override]) -> tuple[list[Paper], list[Problem]]:
+    """Curated topic, tags, note and links for papers matched by citation key or title."""
+    by_key = {}
+    for index, paper in enumerate(papers):
+        for key in (paper.key, paper.bibtex_key):
+            if key:
+                by_key.setdefault(key.lower(), index)
+    by_title = {paper.identity: index for index, paper in enumerate(papers)}
+    problems: list[Problem] = []
+    result = list(papers)
+    for override in overrides:
+        index = by_key.get(override.match_key.lower()) if override.match_key else by_title.get(title_identity(override.match_title))
+        if index is None:
+            wanted = f"key {override.match_key!r}" if override.match_key else f"title {override.match_title!r}"
+            problems.append(Problem(override.source, f"override matches no paper ({wanted})"))
+            continue
+        paper = result[index]
+        result[index] = _overridden(paper, override)
+    return result, problems
+
+
+def _overridden(paper: Paper, override: Override) -> Paper:
+    return replace(
+        paper,
+        topic_override=override.topic or paper.topic_override,
+        tag_overrides=tuple(dict.fromkeys(paper.tag_overrides + override.tags)),
+        note=override.note or paper.note,
+        urls=tuple(dict.fromkeys(paper.urls + override.urls)),
+        sources=tuple(sorted(set(paper.sources) | {override.source})),
+    )

@@ -1,0 +1,150 @@
+"""Citation keys: readable, unique (ignoring case) and stable as the collection grows.
+
+A key is `surname + year + first title word` (`frantar2022gptq`) when the authors are known,
+else `first title word + year + next title word` (`gptq2022accurate`); a user's own BibTeX
+key is kept. On a collision `a`, `b`, … is appended. Stability cannot come from sorting
+alone (a newcomer may sort first), so every assigned key is recorded in a key file
+(`citation-keys.yml`, meant to be committed) and reused on every later run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+from generator.models import Paper
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "towards",
+        "toward",
+        "via",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+        "without",
+        "we",
+        "you",
+        "your",
+        "not",
+        "no",
+        "one",
+        "all",
+    ]
+)
+_KEY_SAFE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+
+
+def ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", folded.encode("ascii", "ignore").decode().lower())
+
+
+def title_words(title: str) -> list[str]:
+    words = [ascii_word(word) for word in re.split(r"[\s\-–—:/]+", title)]
+    significant = [w for w in words if w and w not in STOPWORDS]
+    return significant or [w for w in words if w] or ["paper"]
+
+
+def base_key(paper: Paper) -> str:
+    words = title_words(paper.title)
+    year = str(paper.year) if paper.year else ""
+    if paper.authors:
+        surname = ascii_word(paper.authors[0].split()[-1]) or "anon"
+        return f"{surname}{year}{words[0]}"[:48]
+    second = words[1] if len(words) > 1 else ""
+    return f"{words[0]}{year}{second}"[:48]
+
+
+def is_usable_user_key(key: str) -> bool:
+    """A user's key is kept when BibTeX and URLs can carry it unchanged."""
+    return bool(key) and len(key) <= 64 and bool(_KEY_SAFE.match(key))
+
+
+def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
+    """Identity → key for every paper. `pinned` (from the key file) always wins; then users'
+    own BibTeX keys; new keys are handed out in identity order, so a run is deterministic."""
+    taken: set[str] = set()
+    assigned: dict[str, str] = {}
+    identities = {paper.identity for paper in papers}
+    for identity, key in sorted(pinned.items()):
+        taken.add(key.lower())  # a removed paper keeps its key reserved: no one inherits it
+        if identity in identities:
+            assigned[identity] = key
+    ordered = sorted(papers, key=lambda p: (not is_usable_user_key(p.bibtex_key), p.identity))
+    for paper in ordered:
+        if paper.identity in assigned:
+            continue
+        wanted = paper.bibtex_key if is_usable_user_key(paper.bibtex_key) else base_key(paper)
+        key = _free(wanted, taken)
+        taken.add(key.lower())
+        assigned[paper.identity] = key
+    return assigned
+
+
+def _free(wanted: str, taken: set[str]) -> str:
+    if wanted.lower() not in taken:
+        return wanted
+    for suffix in _suffixes():
+        if f"{wanted}{suffix}".lower() not in taken:
+            return f"{wanted}{suffix}"
+    raise AssertionError("unreachable: suffixes are unbounded")
+
+
+def _suffixes():
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    length = 1
+    while True:
+        for number in range(len(letters) ** length):
+            suffix = ""
+            for _ in range(length):
+                number, digit = divmod(number, len(letters))
+                suffix = letters[digit] + suffix
+            yield suffix
+        length += 1
+
+
+def load_pinned(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}:1: expected a mapping of paper identity to citation key")
+    return {str(identity): str(key) for identity, key in data.items()}
+
+
+def dump_pinned(keys: dict[str, str]) -> str:
+    header = "# Citation keys handed out so far, kept so that keys never change. Commit this file.\n"
+    return header + yaml.safe_dump(dict(sorted(keys.items())), allow_unicode=True, sort_keys=True, width=1000)

@@ -1,0 +1,85 @@
+"""Text normalisation: pure functions from scraped or LaTeX text to display text.
+
+Readers call `display_text` on every title and abstract, and keep the original beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+# Zero-width and bidi-control characters: invisible, and able to reorder what a reader
+# sees (the "Trojan Source" trick), so they never reach a page.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+# "10times", "512times512", "1.6-1.8times": PDF-to-text lost the × sign. A real word
+# ("sometimes") never has a digit right before "times".
+_TIMES = re.compile(r"(?<=\d)times(?![a-z])")
+_MATH = re.compile(r"\$([^$]{1,80})\$")
+_ESCAPED = re.compile(r"\\([%&#_$])")
+
+_SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
+_SUBSCRIPT = dict(zip("0123456789+-=()aeioxk", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₖ"))
+
+
+def clean_whitespace(text: str) -> str:
+    """NFC, no invisible or control characters, single spaces, no padding."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _scripted(body: str, table: dict[str, str], marker: str) -> str:
+    if body and all(ch in table for ch in body):
+        return "".join(table[ch] for ch in body)
+    return f"{marker}({body})" if len(body) > 1 else f"{marker}{body}"
+
+
+@lru_cache(maxsize=4096)
+def _latex_macros_to_text(math: str) -> str:
+    return LatexNodes2Text(math_mode="text").latex_to_text(math)
+
+
+def math_to_unicode(math: str) -> str:
+    """Readable plain text for a short inline formula: `^{2}` → ², `\\epsilon` → ε."""
+    math = re.sub(r"\^\{([^{}]*)\}|\^(\w)", lambda m: _scripted(m[1] or m[2], _SUPERSCRIPT, "^"), math)
+    math = re.sub(r"_\{([^{}]*)\}|_(\w)", lambda m: _scripted(m[1] or m[2], _SUBSCRIPT, "_"), math)
+    if "\\" in math or "{" in math:
+        math = _latex_macros_to_text(math)
+    return math.replace(" ", "") if len(math) <= 3 else math
+
+
+def display_text(text: str) -> str:
+    """The form shown on pages and used for matching; the caller keeps the original."""
+    text = clean_whitespace(text)
+    text = _TIMES.sub("×", text)
+    text = _MATH.sub(lambda m: math_to_unicode(m[1]), text)
+    return _ESCAPED.sub(r"\1", text)
+
+
+def title_identity(title: str) -> str:
+    """The key two titles must share to be the same paper: case, accents, punctuation
+    and superscripts (E²GAN = E2GAN) do not count."""
+    folded = unicodedata.normalize("NFKD", display_text(title).casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"\w+", folded))
+
+
+_ARXIV_ID = re.compile(r"(?:arxiv[:/ ]\s*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})", re.I)
+
+
+def find_arxiv_id(text: str) -> str:
+    """The arXiv identifier mentioned in a URL, `eprint` or journal field, if any."""
+    match = _ARXIV_ID.search(text)
+    return match[1] if match else ""
+
+
+def normalize_doi(doi: str) -> str:
+    doi = doi.strip()
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+    return doi.lower()

@@ -1,0 +1,80 @@
+"""The build, as one linear sequence of stages: read → merge → key → curate → analyse →
+render → write. Everything before `write` is pure and in memory, so a failure anywhere
+leaves the previous site untouched."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from generator import analysis, pages
+from generator.config import Config
+from generator.dedupe import apply_overrides, merge_records
+from generator.keys import assign_keys, dump_pinned, load_pinned
+from generator.models import Merge, Paper, Problem, Severity, Topic
+from generator.readers import read_inputs
+from generator.write import WriteReport, write_output
+
+
+@dataclass
+class Report:
+    records_read: int = 0
+    papers: list[Paper] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    written: WriteReport | None = None
+
+    @property
+    def merged_away(self) -> int:
+        return sum(len(merge.sources) - 1 for merge in self.merges)
+
+    @property
+    def conserved(self) -> bool:
+        """Every record read is a paper or was merged into one: none silently lost."""
+        return self.records_read == len(self.papers) + self.merged_away
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+@contextmanager
+def _stage(report: Report, name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    report.timings[name] = time.perf_counter() - start
+
+
+def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True) -> Report:
+    report = Report()
+    with _stage(report, "read"):
+        read = read_inputs(list(config.inputs) + list(extra_inputs), config.root, config.reference_year)
+        report.records_read = len(read.records)
+        report.problems += read.problems
+    with _stage(report, "merge"):
+        papers, report.merges = merge_records(list(read.records))
+        # Overrides are matched by title or by the key a user knows (their own BibTeX key,
+        # or one handed out earlier), so keys are given before curation.
+        pinned = load_pinned(config.keys_path)
+        keys = assign_keys(papers, pinned)
+        papers = [replace(paper, key=keys[paper.identity]) for paper in papers]
+        papers, override_problems = apply_overrides(papers, list(read.overrides))
+        report.problems += override_problems
+    with _stage(report, "analyse"):
+        topics, papers, analysis_problems = analysis.analyse(papers, config)
+        report.problems += analysis_problems
+    report.papers = sorted(papers, key=lambda p: p.key.lower())
+    report.topics = topics
+    with _stage(report, "render"):
+        output = pages.site_files(report, config)
+    if write:
+        with _stage(report, "write"):
+            report.written = write_output(output, config.root / config.docs_dir)
+            new_keys = pinned | keys
+            if new_keys != pinned:
+                config.keys_path.write_text(dump_pinned(new_keys), encoding="utf-8")
+    return report

@@ -1,0 +1,188 @@
+"""Reader for BibTeX and biblatex exports, through bibtexparser 2.
+
+bibtexparser splits the file into blocks and reports the ones it cannot parse. On top of it
+this module resolves what bibtexparser 2 leaves to the caller: `@string` macros joined with
+`#`, `crossref` inheritance, biblatex `date`, and LaTeX decoding for display. The user's own
+field values are kept undecoded (`Record.bibtex_fields`) so exports can write them back as
+they were written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import bibtexparser
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from pylatexenc.latex2text import LatexNodes2Text
+
+from generator.models import Problem, Record, Severity, Source, SourceKind
+from generator.normalize import clean_whitespace, display_text, find_arxiv_id, normalize_doi
+
+MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+# Standard BibTeX styles predefine the month macros.
+BUILTIN_MACROS = {name: name for name in MONTHS}
+_YEAR = re.compile(r"\b(\d{4})\b")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+CONTAINER_TYPES = frozenset({"proceedings", "mvproceedings", "collection", "mvcollection", "book", "mvbook"})
+_INHERITED_FROM_CROSSREF = (
+    "booktitle",
+    "year",
+    "date",
+    "month",
+    "publisher",
+    "editor",
+    "journal",
+    "volume",
+    "series",
+    "address",
+    "organization",
+)
+
+
+def read_bibtex(path: str, text: str) -> tuple[list[Record], list[Problem]]:
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    problems: list[Problem] = []
+    macros = BUILTIN_MACROS | {s.key.lower(): resolve_value(s.value, {}) for s in library.strings}
+    entries = list(library.entries)
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            first = block.previous_block.start_line + 1 if block.previous_block else "?"
+            problems.append(
+                Problem(Source(path, line), f"duplicate key {block.key!r} (first used at line {first}); the entry is kept under a new key")
+            )
+            entries.append(block.ignore_error_block)
+        elif isinstance(block, ParsingFailedBlock):
+            reason = next(iter(str(block.error).split("\n")), "").strip() or "unbalanced braces or quotes"
+            problems.append(Problem(Source(path, line), f"unreadable BibTeX entry skipped: {reason}", Severity.ERROR))
+        else:
+            problems.append(Problem(Source(path, line), f"unreadable BibTeX block skipped: {block.error}", Severity.ERROR))
+    own_fields = [resolved_fields(entry, macros) for entry in entries]
+    fields_by_key: dict[str, dict[str, str]] = {}
+    for entry, fields in zip(entries, own_fields):
+        fields_by_key.setdefault(entry.key.lower(), fields)  # the first of duplicate keys
+    containers = {fields["crossref"].strip().lower() for fields in own_fields if fields.get("crossref")}
+    records = []
+    for entry, fields in zip(entries, own_fields):
+        if entry.key.lower() in containers and entry.entry_type.lower() in CONTAINER_TYPES:
+            continue  # a volume that papers cross-reference, not a paper of its own
+        fields = with_crossref(fields, fields_by_key)
+        source = Source(path, entry.start_line + 1)
+        if not fields.get("title", "").strip():
+            problems.append(Problem(source, f"entry {entry.key!r} has no title; skipped", Severity.ERROR))
+            continue
+        records.append(entry_to_record(entry, fields, source))
+    if not records and not problems and text.strip() and "@" not in text:
+        problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
+    return sorted(records, key=lambda record: record.source), problems
+
+
+def resolve_value(raw: str, macros: dict[str, str]) -> str:
+    """A field's value as BibTeX sees it: `{…}`, `"…"`, numbers and macros, joined by `#`.
+
+    bibtexparser 2 resolves a lone macro but not a `#` concatenation, hence this.
+    """
+    parts, depth, quoted, start = [], 0, False, 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:index])
+            start = index + 1
+    parts.append(raw[start:])
+    return "".join(_resolve_part(part.strip(), macros) for part in parts)
+
+
+def _resolve_part(part: str, macros: dict[str, str]) -> str:
+    if len(part) >= 2 and (part[0], part[-1]) in {("{", "}"), ('"', '"')}:
+        return part[1:-1]
+    return macros.get(part.lower(), part)
+
+
+def resolved_fields(entry: Entry, macros: dict[str, str]) -> dict[str, str]:
+    return {field.key.lower(): resolve_value(str(field.value), macros) for field in entry.fields}
+
+
+def with_crossref(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> dict[str, str]:
+    parent = by_key.get(fields.get("crossref", "").strip().lower())
+    if not parent:
+        return fields
+    inherited = {name: parent[name] for name in _INHERITED_FROM_CROSSREF if name in parent and name not in fields}
+    if "booktitle" not in fields and "booktitle" not in inherited and "title" in parent:
+        inherited["booktitle"] = parent["title"]
+    return fields | inherited
+
+
+@lru_cache(maxsize=65536)
+def latex_to_text(value: str) -> str:
+    """Display form of a LaTeX value: accents decoded, protective braces dropped."""
+    if not re.search(r"[\\{}$~]", value):
+        return display_text(value)
+    try:
+        decoded = LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(value)
+    except Exception:  # pylatexenc raises on malformed input; show the raw text instead
+        decoded = value
+    return display_text(decoded.replace("~", " "))
+
+
+def person_name(raw: str) -> str:
+    parts = parse_single_name_into_parts(raw, strict=False)
+    return clean_whitespace(latex_to_text(parts.merge_first_name_first))
+
+
+def parse_authors(value: str) -> tuple[str, ...]:
+    names = [person_name(name) for name in split_multiple_persons_names(value) if name.strip()]
+    return tuple(name for name in names if name and name.lower() != "others")
+
+
+def parse_year_month(fields: dict[str, str]) -> tuple[int | None, int | None, int | None]:
+    """Year, month and day from `year`/`month` or biblatex `date` (`2020-06-16`)."""
+    year = month = day = None
+    if match := _ISO_DATE.match(fields.get("date", "").strip()):
+        year = int(match[1])
+        month = int(match[2]) if match[2] else None
+        day = int(match[3]) if match[3] else None
+    if match := _YEAR.search(fields.get("year", "")):
+        year = int(match[1])
+    month_text = fields.get("month", "").strip().lower()
+    if month_text.isdigit() and 1 <= int(month_text) <= 12:
+        month = int(month_text)
+    elif month_text[:3] in MONTHS:
+        month = MONTHS[month_text[:3]]
+    return year, month if month and 1 <= month <= 12 else None, day
+
+
+def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Record:
+    year, month, day = parse_year_month(fields)
+    authors = parse_authors(fields["author"]) if fields.get("author") else ()
+    url_fields = [fields[name].strip() for name in ("url", "howpublished") if fields.get(name, "").strip().startswith("http")]
+    arxiv_id = ""
+    if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
+        arxiv_id = fields.get("eprint", "").strip()
+    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("url", ""), fields.get("eprint", "")]))
+    return Record(
+        source=source,
+        kind=SourceKind.BIBTEX,
+        title=latex_to_text(fields["title"]),
+        original_title=fields["title"],
+        abstract=latex_to_text(fields.get("abstract", "")),
+        authors=authors,
+        author_count=len(authors) or None,
+        organization=latex_to_text(fields.get("organization", "") or fields.get("institution", "")),
+        year=year,
+        month=month,
+        day=day,
+        doi=normalize_doi(fields.get("doi", "")),
+        arxiv_id=arxiv_id,
+        urls=tuple(url_fields),
+        venue=latex_to_text(fields.get("journal", "") or fields.get("booktitle", "")),
+        bibtex_key=entry.key,
+        bibtex_type=entry.entry_type.lower(),
+        bibtex_fields=tuple((name, value) for name, value in fields.items() if name != "crossref"),
+    )

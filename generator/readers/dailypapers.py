@@ -1,0 +1,218 @@
+"""Reader for plain-text dumps of Hugging Face "Daily Papers" listings.
+
+A dump is a run of blocks separated by blank lines. After optional header lines (`new`,
+`Subscribe`, `Daily Papers`, …) and a listing date (`Mar 14`) come the papers: a title
+block, an abstract block and, in one of the two layouts, a meta block such as
+
+      • 3 authors            or      openbmb OpenBMB
+    ·                                ·
+    Jun 16, 2020                     Jun 9 5
+
+(a date without a year means the listing's year; a trailing number is the upvote count).
+Entries without a meta block occur even in files that otherwise have one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from generator.models import Problem, Record, Source, SourceKind
+from generator.normalize import clean_whitespace, display_text, find_arxiv_id
+
+HEADER_LINES = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "subscribe",
+        "daily papers",
+        "byak and the research community",
+        "trending papers",
+    }
+)
+MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_DATE = re.compile(r"^([A-Z][a-z]{2})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?(?: (\d+))?$")
+_AUTHORS = re.compile(r"^•\s*(\d+)\s+authors?$")
+_URL = re.compile(r"https?://[^\s)\]>\"']+")
+# An abstract is prose: long, or at least a sentence. A title is a short single line.
+_MIN_ABSTRACT_WORDS = 25
+
+
+@dataclass(frozen=True)
+class Block:
+    line: int  # 1-based number of the block's first line
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+@dataclass(frozen=True)
+class ListingDate:
+    month: int
+    day: int
+    year: int | None
+    upvotes: int | None
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Runs of non-blank lines, each with the number of its first line."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = clean_whitespace(raw)
+        if line:
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append(Block(start, tuple(current)))
+            current = []
+    if current:
+        blocks.append(Block(start, tuple(current)))
+    return blocks
+
+
+def parse_date(line: str) -> ListingDate | None:
+    """`Jun 16, 2020`, `Oct 23` or `Jun 12, 2023 1` (with upvotes); None otherwise."""
+    match = _DATE.match(line)
+    if not match or match[1].lower() not in MONTHS:
+        return None
+    day = int(match[2])
+    if not 1 <= day <= 31:
+        return None
+    return ListingDate(
+        month=MONTHS[match[1].lower()],
+        day=day,
+        year=int(match[3]) if match[3] else None,
+        upvotes=int(match[4]) if match[4] else None,
+    )
+
+
+def is_meta(block: Block) -> bool:
+    return "·" in block.lines or bool(_AUTHORS.match(block.lines[0]))
+
+
+def looks_like_abstract(block: Block) -> bool:
+    words = block.text.split()
+    return len(words) >= _MIN_ABSTRACT_WORDS or (len(words) >= 8 and block.text.endswith("."))
+
+
+def is_header(block: Block) -> bool:
+    return all(line.casefold() in HEADER_LINES for line in block.lines)
+
+
+@dataclass(frozen=True)
+class Meta:
+    author_count: int | None = None
+    organization: str = ""
+    date: ListingDate | None = None
+
+
+def organisation_name(line: str) -> str:
+    """`openbmb OpenBMB` → `OpenBMB`: the listing shows the Hub handle, then the name."""
+    handle, _, name = line.partition(" ")
+    return name.strip() if name.strip() and re.fullmatch(r"[a-z0-9][a-z0-9._-]*", handle) else line
+
+
+def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
+    author_count, organization, date = None, "", None
+    for offset, line in enumerate(block.lines):
+        if line == "·":
+            continue
+        if m := _AUTHORS.match(line):
+            author_count = int(m[1])
+        elif (parsed := parse_date(line)) is not None:
+            date = parsed
+        elif offset == 0:
+            organization = organisation_name(line)
+        else:
+            problems.append(Problem(Source(path, block.line + offset), f"unrecognised line in meta block: {line[:80]!r}"))
+    return Meta(author_count, organization, date)
+
+
+def read_dailypapers(path: str, text: str, reference_year: int | None) -> tuple[list[Record], list[Problem]]:
+    """All papers in one dump; a date without a year takes `reference_year` (or stays unknown)."""
+    problems: list[Problem] = []
+    records = list(_entries(path, split_blocks(text), reference_year, problems))
+    if not records and text.strip():
+        problems.append(Problem(Source(path, 1), "no papers found: is this a Daily Papers text dump?"))
+    return records, problems
+
+
+def _entries(path: str, blocks: list[Block], reference_year: int | None, problems: list[Problem]) -> Iterator[Record]:
+    index = _skip_header(blocks)
+    while index < len(blocks):
+        title_block = blocks[index]
+        if is_meta(title_block):
+            problems.append(Problem(Source(path, title_block.line), "meta block without a paper before it; skipped"))
+            index += 1
+            continue
+        if len(title_block.lines) > 1 or looks_like_abstract(title_block):
+            problems.append(
+                Problem(Source(path, title_block.line), f"expected a one-line title, found {title_block.text[:60]!r}…; skipped")
+            )
+            index += 1
+            continue
+        index += 1
+        abstract_block = blocks[index] if index < len(blocks) else None
+        # A title with no abstract: the next block is meta, another title, or nothing.
+        if (
+            abstract_block is None
+            or is_meta(abstract_block)
+            or (
+                not looks_like_abstract(abstract_block)
+                and index + 1 < len(blocks)
+                and looks_like_abstract(blocks[index + 1])
+                and not is_meta(blocks[index + 1])
+            )
+        ):
+            problems.append(Problem(Source(path, title_block.line), "paper has no abstract"))
+            abstract_block = None
+        else:
+            index += 1
+        meta = Meta()
+        if index < len(blocks) and is_meta(blocks[index]):
+            meta = parse_meta(blocks[index], path, problems)
+            index += 1
+        yield _record(path, title_block, abstract_block, meta, reference_year)
+
+
+def _skip_header(blocks: list[Block]) -> int:
+    index = 0
+    while index < len(blocks) and (is_header(blocks[index]) or _is_listing_date(blocks[index])):
+        index += 1
+    return index
+
+
+def _is_listing_date(block: Block) -> bool:
+    return len(block.lines) == 1 and parse_date(block.lines[0]) is not None
+
+
+def _record(path: str, title_block: Block, abstract_block: Block | None, meta: Meta, reference_year: int | None) -> Record:
+    original_title = title_block.lines[0]
+    abstract = display_text(abstract_block.text) if abstract_block else ""
+    date = meta.date
+    year = None
+    if date is not None:
+        year = date.year if date.year is not None else reference_year
+    urls = tuple(dict.fromkeys(url.rstrip(".,;") for url in _URL.findall(abstract)))
+    return Record(
+        source=Source(path, title_block.line),
+        kind=SourceKind.LISTING,
+        title=display_text(original_title),
+        original_title=original_title,
+        abstract=abstract,
+        author_count=meta.author_count,
+        organization=meta.organization,
+        year=year,
+        month=date.month if date else None,
+        day=date.day if date else None,
+        year_from_reference=date is not None and date.year is None and year is not None,
+        upvotes=date.upvotes if date else None,
+        arxiv_id=find_arxiv_id(abstract),
+        urls=urls,
+    )

@@ -1,0 +1,64 @@
+"""Rendering pages from the Jinja2 templates in `templates/`.
+
+Paper text is untrusted. The `md` filter turns any string into inert Markdown: HTML and
+every character that Markdown, attr_list or emoji syntax could act on become numeric
+character references, which the browser shows as the original characters but which no
+Markdown extension parses. Templates never see raw paper text through anything else, and
+values are never compiled as templates, so `{{ }}` in a title stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# Markdown, HTML, attr_list `{ }`, emoji `:x:`, tables `|`, math `$`, footnotes `^`, and
+# `&` itself (so the text cannot spell an entity).
+_MARKDOWN_ACTIVE = re.compile(r"""[\\`*_{}\[\]()#+\-!|<>&:~^=$"]""")
+_LINE_BREAKS = re.compile(r"\s+")
+
+
+def inert(text: object) -> str:
+    """Untrusted text as Markdown that renders as exactly that text and nothing else."""
+    flat = _LINE_BREAKS.sub(" ", str(text))
+    return _MARKDOWN_ACTIVE.sub(lambda m: f"&#{ord(m[0])};", flat)
+
+
+def anchor(key: str) -> str:
+    """The HTML id of a paper's entry: its citation key, reduced to characters ids allow."""
+    return "p-" + re.sub(r"[^a-z0-9_-]+", "-", key.lower()).strip("-")
+
+
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def paper_date(paper: Any) -> str:
+    if paper.year and paper.month:
+        return f"{MONTH_NAMES[paper.month - 1]} {paper.year}"
+    if paper.year:
+        return str(paper.year)
+    return "year unknown"
+
+
+def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        undefined=StrictUndefined,
+        autoescape=False,  # the output is Markdown: escaping is the `md` filter's job
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["md"] = inert
+    environment.filters["anchor"] = anchor
+    environment.filters["date"] = paper_date
+    return environment
+
+
+def render(environment: Environment, template: str, **context: Any) -> str:
+    text = environment.get_template(template).render(**context)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n"
