@@ -1,17 +1,42 @@
-"""Runs the analysis stages over the merged papers: topics, tags, summaries, related."""
+"""Runs the analysis stages over the merged papers: topics, summaries, tags, related."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from generator import related, summaries, tags, topics
 from generator.config import Config
-from generator.models import Paper, Problem, Topic
+from generator.models import Paper, Problem, Severity, Source, Topic
+from generator.text import fit_corpus, paper_text
 
-OTHER = Topic("other", "Other", "Papers that fit none of the review's topics.")
+OTHER = Topic(topics.OTHER_SLUG, "Other", "Papers that fit none of the review's topics.")
 
 
-def analyse(papers: list[Paper], config: Config) -> tuple[list[Topic], list[Paper], list[Problem]]:
-    topics = list(config.topics) + [OTHER]
-    slugs = {topic.slug for topic in topics}
-    papers = [replace(p, topic=p.topic_override if p.topic_override in slugs else "other", tags=p.tag_overrides) for p in papers]
-    return topics, papers, []
+def analyse(papers: list[Paper], config: Config, taxonomy: list[Topic]) -> tuple[list[Topic], list[Paper], list[Problem]]:
+    """Papers enriched with topic, TL;DR, tags and related keys. `taxonomy` is the configured
+    one, or in automatic mode the one discovered (and kept) earlier."""
+    problems: list[Problem] = []
+    if not papers:
+        return [*taxonomy, OTHER], papers, problems
+    assignments = topics.assign_guided(papers, taxonomy)
+    slugs = {topic.slug for topic in taxonomy} | {OTHER.slug}
+    vectorizer, matrix = fit_corpus([paper_text(p) for p in papers])
+    terms = vectorizer.get_feature_names_out()
+    enriched = []
+    for paper, assignment in zip(papers, assignments):
+        primary, secondary = assignment.primary, assignment.secondary
+        if paper.topic_override:
+            if paper.topic_override in slugs:
+                primary, secondary = paper.topic_override, tuple(s for s in (assignment.primary, *secondary) if s != paper.topic_override)[:2]
+            else:
+                source = paper.sources[0] if paper.sources else Source("?", 0)
+                problems.append(Problem(source, f"curated topic {paper.topic_override!r} is not a topic slug; known: {', '.join(sorted(slugs))}", Severity.WARNING))
+        summary = summaries.summarize(paper)
+        enriched.append(replace(paper, topic=primary, secondary_topics=secondary, tldr=summary.tldr, short_name=summary.short_name, claims=summary.claims))
+    paper_tags = tags.tag_papers(enriched, config.tags, matrix, terms)
+    neighbours = related.related_indices(matrix)
+    enriched = [
+        replace(paper, tags=paper_tags[index], related=tuple(enriched[j].key for j in neighbours[index]))
+        for index, paper in enumerate(enriched)
+    ]
+    return [*taxonomy, OTHER], enriched, problems

@@ -37,6 +37,10 @@ class Config:
     def keys_path(self) -> Path:
         return self.root / self.keys_file
 
+    @property
+    def discovered_topics_path(self) -> Path:
+        return self.root / "discovered-topics.yml"
+
 
 def slugify(text: str) -> str:
     """A URL-safe slug: lowercase ASCII letters, digits and single dashes, never empty."""

@@ -15,6 +15,7 @@ from generator.dedupe import apply_overrides, merge_records
 from generator.keys import assign_keys, dump_pinned, load_pinned
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
+from generator.topics import discover_topics, dump_topics, load_topics
 from generator.write import WriteReport, write_output
 
 
@@ -65,7 +66,8 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
         papers, override_problems = apply_overrides(papers, list(read.overrides))
         report.problems += override_problems
     with _stage(report, "analyse"):
-        topics, papers, analysis_problems = analysis.analyse(papers, config)
+        taxonomy, discovered = _taxonomy(config, papers)
+        topics, papers, analysis_problems = analysis.analyse(papers, config, taxonomy)
         report.problems += analysis_problems
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
@@ -74,7 +76,20 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
     if write:
         with _stage(report, "write"):
             report.written = write_output(output, config.root / config.docs_dir)
+            if discovered:
+                config.discovered_topics_path.write_text(dump_topics(taxonomy), encoding="utf-8")
             new_keys = pinned | keys
             if new_keys != pinned:
                 config.keys_path.write_text(dump_pinned(new_keys), encoding="utf-8")
     return report
+
+
+def _taxonomy(config: Config, papers: list[Paper]) -> tuple[list[Topic], bool]:
+    """The configured topics; else those discovered on an earlier run (kept in a file so
+    that adding papers never reshuffles or renames them); else discover them now."""
+    if config.topics:
+        return list(config.topics), False
+    kept = load_topics(config.discovered_topics_path)
+    if kept:
+        return kept, False
+    return discover_topics(papers), True

@@ -1,0 +1,85 @@
+"""`make eval`: agreement of the analysis stages with the hand labels in eval/labels.yml.
+
+Prints, for the dev and the held-out test split: guided topic agreement (primary or a
+secondary topic matches the human primary), Other precision, automatic-mode NMI, and the
+share of TL;DRs that state the contribution in at most 50 words.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+from sklearn.metrics import normalized_mutual_info_score
+
+from generator.config import load_config
+from generator.dedupe import merge_records
+from generator.normalize import title_identity
+from generator.readers import read_inputs
+from generator.summaries import summarize
+from generator.topics import assign_guided, discover_topics
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRIBUTION_OVERLAP = 0.5  # share of the TL;DR's words found in the labelled contribution
+
+
+def load_labels() -> dict[str, dict]:
+    labels = yaml.safe_load((ROOT / "eval" / "labels.yml").read_text(encoding="utf-8"))
+    return {title_identity(item["title"]): item for item in labels}
+
+
+def sample_papers():
+    config = load_config(ROOT / "review.yml")
+    read = read_inputs(list(config.inputs), config.root, config.reference_year)
+    papers, _ = merge_records(list(read.records))
+    return config, papers
+
+
+def words(text: str) -> list[str]:
+    return [w for w in title_identity(text).split() if len(w) > 2]
+
+
+def states_contribution(tldr: str, contribution: str) -> bool:
+    tldr_words = words(tldr)
+    wanted = set(words(contribution))
+    if not tldr_words or len(tldr.split()) > 50:
+        return False
+    return sum(w in wanted for w in tldr_words) / len(tldr_words) >= CONTRIBUTION_OVERLAP
+
+
+def main() -> int:
+    labels = load_labels()
+    config, papers = sample_papers()
+    papers = [p for p in papers if p.identity in labels]
+    guided = dict(zip([p.identity for p in papers], assign_guided(papers, list(config.topics))))
+    auto_topics = discover_topics(papers)
+    auto = dict(zip([p.identity for p in papers], assign_guided(papers, auto_topics)))
+    failures = []
+    for split in ("dev", "test", "all"):
+        chosen = [p for p in papers if split == "all" or labels[p.identity]["split"] == split]
+        agree = 0
+        tldr_ok = 0
+        for paper in chosen:
+            label = labels[paper.identity]
+            got = guided[paper.identity]
+            if label["topic"] in (got.primary, *got.secondary):
+                agree += 1
+            elif split == "test":
+                failures.append(f"  {paper.title[:70]!r}: human {label['topic']}, code {got.primary} {got.secondary}")
+            summary = summarize(replace(paper, abstract=paper.abstract))
+            tldr_ok += states_contribution(summary.tldr, label["contribution"])
+        truth = [labels[p.identity]["topic"] for p in chosen]
+        nmi = normalized_mutual_info_score(truth, [auto[p.identity].primary for p in chosen])
+        print(
+            f"{split:>4}: {len(chosen)} papers · guided topic agreement {agree / len(chosen):.1%}"
+            f" · automatic NMI {nmi:.3f} ({len(auto_topics)} topics) · TL;DR states contribution {tldr_ok / len(chosen):.1%}"
+        )
+    print("held-out disagreements:\n" + "\n".join(failures))
+    print("automatic topics: " + " | ".join(t.title for t in auto_topics))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The facts a topic's overview paragraph is written from: size, years, threads,
+representative papers and strongest claims. The template turns them into prose."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from generator.models import Paper
+
+GENERIC_TAGS = frozenset({"LLM", "transformer", "pre-training", "fine-tuning", "benchmark", "attention", "communication"})
+
+
+@dataclass(frozen=True)
+class Overview:
+    count: int
+    first_year: int | None
+    last_year: int | None
+    undated: int
+    threads: tuple[tuple[str, int], ...]  # (tag, papers) within the topic
+    representative: tuple[Paper, ...]
+    claims: tuple[tuple[str, Paper], ...]
+
+
+def claim_strength(claim: str) -> float:
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", claim.split(" ")[0])]
+    value = max(numbers) if numbers else 0.0
+    return value if "×" in claim else value / 20  # 50% less ≈ 2.5×: compare on one scale
+
+
+def topic_overview(papers: list[Paper]) -> Overview:
+    years = [p.year for p in papers if p.year]
+    tag_counts = Counter(tag for p in papers for tag in p.tags if tag not in GENERIC_TAGS)
+    threads = tuple((tag, n) for tag, n in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0])) if n >= 2)[:4]
+    ranked = sorted(papers, key=lambda p: (-(p.upvotes or 0), -len(p.claims), -(p.year or 0), p.key))
+    claims = sorted(((c, p) for p in papers for c in p.claims), key=lambda item: (-claim_strength(item[0]), item[1].key))
+    return Overview(
+        count=len(papers),
+        first_year=min(years) if years else None,
+        last_year=max(years) if years else None,
+        undated=len(papers) - len(years),
+        threads=threads,
+        representative=tuple(ranked[:3]),
+        claims=tuple(claims[:3]),
+    )

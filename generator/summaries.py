@@ -1,0 +1,103 @@
+"""One-sentence summaries (TL;DR), short method names and quantitative claims.
+
+Extractive on purpose: no model downloads and nothing invented. The TL;DR is the abstract
+sentence that states the contribution — found by the cue phrases authors use for it ("we
+propose", "this paper introduces", "we show") and never the background sentence that opens
+most abstracts — trimmed of lead-ins and cut to about 35 words at a clause boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.models import Paper
+from generator.text import sentences
+
+MAX_WORDS = 35
+_CONTRIBUTION_CUES = [
+    (re.compile(r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(propose|present|introduce|develop|design|build|release|offer)", re.I), 5),
+    (re.compile(r"\b(propose|present|introduce)s?\b", re.I), 3),
+    (re.compile(r"\bwe (show|find|demonstrate|prove|derive|study|investigate|analy[sz]e|identify|reveal|observe|argue)", re.I), 3),
+    (re.compile(r"\b(in this (paper|work)|here,? we|to this end|to address|we aim)\b", re.I), 2),
+    (re.compile(r"\b(called|named|dubbed|termed)\b", re.I), 1),
+]
+_BACKGROUND_CUES = re.compile(r"\b(however|recent(ly)?|has (been|become)|have (been|become)|remains?|is (a|an|the) (key|critical|fundamental|major)|existing|prior work|typically|traditional)\b", re.I)
+_LEAD_IN = re.compile(
+    r"^(in this (paper|work|study)|to (this end|address (this|these) (issue|problem|challenge|gap)s?|solve this (issue|problem))|here|specifically|therefore|thus|hence|in response( to this gap)?|motivated by this|to tackle this( problem)?|to achieve this( goal)?)\s*,\s*",
+    re.I,
+)
+_SHORT_NAME = re.compile(r"^([A-Z0-9][\w.\-²³+]*(?: [A-Z0-9][\w.\-]*)?)\s*:")
+_CLAIM = re.compile(
+    r"(?:up to |over |more than |about |around |approximately |nearly |at least )?"
+    r"(\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?)\s?(×|x\b|%|times\b)\s*"
+    r"((?:lower|less|fewer|more|higher|faster|smaller|larger|reduction|speed-?ups?|improvement|increase|decrease|savings?|compression|throughput|memory|accuracy|cheaper|better)\b(?:\s+(?:in\s+)?[a-zA-Z-]+)?)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    tldr: str
+    short_name: str
+    claims: tuple[str, ...]
+
+
+def contribution_score(sentence: str, position: int) -> float:
+    score = sum(weight for pattern, weight in _CONTRIBUTION_CUES if pattern.search(sentence))
+    if position == 0 and _BACKGROUND_CUES.search(sentence) and score < 3:
+        score -= 2  # the opening sentence is usually background
+    return score - 0.1 * position  # among equals, the earlier statement
+
+
+def contribution_sentence(abstract: str) -> str:
+    candidates = sentences(abstract)
+    if not candidates:
+        return ""
+    scored = [(contribution_score(s, i), -i, s) for i, s in enumerate(candidates) if len(s.split()) >= 5]
+    if not scored:
+        return candidates[0]
+    return max(scored)[2]
+
+
+_SHORT_LEAD_IN = re.compile(r"^(?:to|in|here|specifically|building on|motivated by|based on|with|for)\b[^,]{0,60},\s+(?=we\b|this\b|our\b)", re.I)
+
+
+def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
+    sentence = _LEAD_IN.sub("", sentence.strip())
+    sentence = _SHORT_LEAD_IN.sub("", sentence)
+    sentence = sentence[:1].upper() + sentence[1:]
+    words = sentence.split()
+    if len(words) <= max_words:
+        return sentence
+    cut = " ".join(words[:max_words])
+    # End at the last clause boundary in the second half, not mid-phrase.
+    boundary = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "), cut.rfind(" ("))
+    if boundary > len(cut) // 2:
+        cut = cut[:boundary]
+    return cut.rstrip(",;:( ") + " …"
+
+
+def short_name(title: str) -> str:
+    """`GPTQ` from `GPTQ: Accurate …`; empty when the title has no such prefix."""
+    match = _SHORT_NAME.match(title)
+    if not match or len(match[1]) > 24 or match[1].lower() in {"a", "an", "the"}:
+        return ""
+    name = match[1]
+    return name if re.search(r"[A-Z0-9]", name[1:]) or len(name.split()) == 1 else ""
+
+
+def claims(abstract: str, limit: int = 3) -> tuple[str, ...]:
+    found: list[str] = []
+    for match in _CLAIM.finditer(abstract):
+        unit = "×" if match[2].lower() in {"x", "×", "times"} else "%"
+        claim = f"{match[1].replace(' ', '')}{unit} {match[3].lower()}"
+        if claim not in found:
+            found.append(claim)
+    return tuple(found[:limit])
+
+
+def summarize(paper: Paper) -> Summary:
+    sentence = contribution_sentence(paper.abstract)
+    tldr = trim(sentence) if sentence else ""
+    return Summary(tldr=tldr, short_name=short_name(paper.title), claims=claims(paper.abstract))

@@ -1,0 +1,141 @@
+"""Tags: 2–6 per paper, each in one canonical spelling.
+
+Sources, in order: curated tags from YAML, the configured vocabulary, a built-in lexicon of
+method families (LoRA, MoE, FP8, KV cache …), then the paper's most distinctive key phrases
+shared with other papers (a tag on one paper only indexes nothing). Near-duplicates collapse
+onto one canonical form by a folding key (case, hyphens, plural).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from generator.models import Paper
+
+MIN_TAGS, MAX_TAGS = 2, 6
+# canonical form → pattern (matched case-insensitively unless the pattern says otherwise)
+METHOD_FAMILIES: dict[str, str] = {
+    "LoRA": r"\blo-?ra\b|low-rank adaptation",
+    "PEFT": r"\bpeft\b|parameter-efficient fine-tuning",
+    "MoE": r"\bmoe\b|mixture[- ]of[- ]experts?",
+    "FP8": r"\bfp8\b",
+    "INT8": r"\bint8\b",
+    "quantization": r"\bquantiz",
+    "mixed precision": r"mixed[- ]precision",
+    "KV cache": r"\bkv[- ]cache",
+    "attention": r"\battention\b",
+    "FlashAttention": r"flash-?attention",
+    "pipeline parallelism": r"pipeline[- ]parallel",
+    "tensor parallelism": r"tensor[- ]parallel",
+    "data parallelism": r"data[- ]parallel",
+    "sequence parallelism": r"sequence[- ]parallel",
+    "ZeRO": r"(?-i:\bZeRO\b)",
+    "offloading": r"offload",
+    "checkpointing": r"checkpoint",
+    "gradient compression": r"gradient compression|compress(ed|ing)? gradients?",
+    "pruning": r"\bprun(e|ed|ing)\b",
+    "knowledge distillation": r"knowledge distillation|\bteacher\b.*\bstudent\b|\bstudent\b.*\bteacher\b",
+    "dataset distillation": r"dataset distillation|data distillation",
+    "sparsity": r"\bsparse\b|\bsparsity\b",
+    "LLM": r"\bllms?\b|large language models?",
+    "transformer": r"\btransformers?\b",
+    "diffusion models": r"\bdiffusion\b",
+    "GAN": r"\bgans?\b|generative adversarial",
+    "NeRF": r"\bnerf\b|radiance field",
+    "Gaussian splatting": r"gaussian splatting|\b3dgs\b",
+    "GNN": r"\bgnns?\b|graph neural|graph convolutional",
+    "RLHF": r"\brlhf\b|human feedback",
+    "reinforcement learning": r"reinforcement learning",
+    "federated learning": r"federated",
+    "continual learning": r"continual|class-incremental|catastrophic forgetting",
+    "few-shot learning": r"few-shot",
+    "in-context learning": r"in-context learning",
+    "scaling laws": r"scaling laws?",
+    "large-batch training": r"large[- ]batch",
+    "learning rate": r"learning[- ]rates?\b",
+    "optimizer": r"\boptimi[sz]ers?\b",
+    "second-order optimization": r"second-order",
+    "inference serving": r"\bserving\b",
+    "on-device": r"on-device|edge devices?|mobile devices?",
+    "long context": r"long[- ]context|long sequences?",
+    "speech": r"\bspeech\b|text to speech|\btts\b",
+    "vision transformer": r"vision transformers?|\bvit\b",
+    "benchmark": r"\bbenchmark(s|ing)?\b",
+    "pre-training": r"pre-?train(ing)?\b",
+    "fine-tuning": r"fine-?tun(e|ing)",
+    "communication": r"communication",
+    "memory efficiency": r"memory[- ](efficient|saving|footprint|consumption)",
+}
+_COMPILED = {tag: re.compile(pattern, re.I) for tag, pattern in METHOD_FAMILIES.items()}
+
+
+def fold(tag: str) -> str:
+    """Two tags are the same when this key is: `LoRA`, `lora`, `Lo-RA`, `LoRAs`."""
+    key = re.sub(r"[^a-z0-9]", "", tag.casefold())
+    return key[:-1] if len(key) > 3 and key.endswith("s") else key
+
+
+def vocabulary_patterns(vocabulary: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+    return {tag: re.compile(r"\b" + re.escape(tag).replace(r"\-", r"[- ]?").replace(r"\ ", r"[- ]") + r"s?\b", re.I) for tag in vocabulary}
+
+
+def matched_tags(paper: Paper, patterns: dict[str, re.Pattern[str]]) -> list[str]:
+    """Tags whose pattern occurs in the title, or at least twice in the abstract."""
+    found = []
+    for tag, pattern in patterns.items():
+        if pattern.search(paper.title) or len(pattern.findall(paper.abstract)) >= 2:
+            found.append(tag)
+    return found
+
+
+def surface_form(stemmed: str, text: str) -> str:
+    """The words as the paper writes them for a stemmed bigram (`denois proces` → `denoising process`)."""
+    first, second = stemmed.split(" ", 1)
+    match = re.search(rf"\b({re.escape(first)}\w*)[\s-]+({re.escape(second)}\w*)\b", text, re.I)
+    return f"{match[1]} {match[2]}".lower() if match else ""
+
+
+def key_phrases(paper: Paper, row: csr_matrix, terms: np.ndarray, document_frequency: np.ndarray, limit: int) -> list[str]:
+    """The paper's highest-weighted bigrams that at least one other paper shares."""
+    order = np.argsort(-row.data, kind="stable")
+    phrases = []
+    for index in row.indices[order]:
+        term = str(terms[index])
+        if " " in term and document_frequency[index] >= 2 and (phrase := surface_form(term, f"{paper.title} {paper.abstract}")):
+            phrases.append(phrase)
+        if len(phrases) == limit:
+            break
+    return phrases
+
+
+def choose_tags(candidates: list[str], canonical: dict[str, str]) -> tuple[str, ...]:
+    chosen: dict[str, str] = {}
+    for tag in candidates:
+        key = fold(tag)
+        if key and key not in chosen:
+            chosen[key] = canonical.get(key, tag)
+        if len(chosen) == MAX_TAGS:
+            break
+    return tuple(chosen.values())
+
+
+def tag_papers(papers: list[Paper], vocabulary: tuple[str, ...], matrix: csr_matrix | None, terms: np.ndarray | None) -> list[tuple[str, ...]]:
+    """Tags for each paper, in the order of `papers`."""
+    patterns = vocabulary_patterns(vocabulary) | _COMPILED
+    canonical = {fold(tag): tag for tag in list(METHOD_FAMILIES) + list(vocabulary)}
+    document_frequency = np.asarray((matrix > 0).sum(axis=0)).ravel() if matrix is not None else None
+    result = []
+    for index, paper in enumerate(papers):
+        candidates = list(paper.tag_overrides) + matched_tags(paper, patterns)
+        if len({fold(c) for c in candidates}) < MIN_TAGS and matrix is not None and terms is not None:
+            candidates += key_phrases(paper, matrix[index], terms, document_frequency, MIN_TAGS)
+        result.append(choose_tags(candidates, canonical))
+    return result
+
+
+def tag_counts(papers: list[Paper]) -> Counter[str]:
+    return Counter(tag for paper in papers for tag in paper.tags)
