@@ -27,12 +27,25 @@ def analyse(papers: list[Paper], config: Config, taxonomy: list[Topic]) -> tuple
         primary, secondary = assignment.primary, assignment.secondary
         if paper.topic_override:
             if paper.topic_override in slugs:
-                primary, secondary = paper.topic_override, tuple(s for s in (assignment.primary, *secondary) if s != paper.topic_override)[:2]
+                primary, secondary = (
+                    paper.topic_override,
+                    tuple(s for s in (assignment.primary, *secondary) if s != paper.topic_override)[:2],
+                )
             else:
                 source = paper.sources[0] if paper.sources else Source("?", 0)
-                problems.append(Problem(source, f"curated topic {paper.topic_override!r} is not a topic slug; known: {', '.join(sorted(slugs))}", Severity.WARNING))
+                problems.append(
+                    Problem(
+                        source,
+                        f"curated topic {paper.topic_override!r} is not a topic slug; known: {', '.join(sorted(slugs))}",
+                        Severity.WARNING,
+                    )
+                )
         summary = summaries.summarize(paper)
-        enriched.append(replace(paper, topic=primary, secondary_topics=secondary, tldr=summary.tldr, short_name=summary.short_name, claims=summary.claims))
+        enriched.append(
+            replace(
+                paper, topic=primary, secondary_topics=secondary, tldr=summary.tldr, short_name=summary.short_name, claims=summary.claims
+            )
+        )
     paper_tags = tags.tag_papers(enriched, config.tags, matrix, terms)
     neighbours = related.related_indices(matrix)
     enriched = [

@@ -16,13 +16,22 @@ from generator.text import sentences
 
 MAX_WORDS = 35
 _CONTRIBUTION_CUES = [
-    (re.compile(r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(propose|present|introduce|develop|design|build|release|offer)", re.I), 5),
+    (
+        re.compile(
+            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(propose|present|introduce|develop|design|build|release|offer)",
+            re.I,
+        ),
+        5,
+    ),
     (re.compile(r"\b(propose|present|introduce)s?\b", re.I), 3),
     (re.compile(r"\bwe (show|find|demonstrate|prove|derive|study|investigate|analy[sz]e|identify|reveal|observe|argue)", re.I), 3),
     (re.compile(r"\b(in this (paper|work)|here,? we|to this end|to address|we aim)\b", re.I), 2),
     (re.compile(r"\b(called|named|dubbed|termed)\b", re.I), 1),
 ]
-_BACKGROUND_CUES = re.compile(r"\b(however|recent(ly)?|has (been|become)|have (been|become)|remains?|is (a|an|the) (key|critical|fundamental|major)|existing|prior work|typically|traditional)\b", re.I)
+_BACKGROUND_CUES = re.compile(
+    r"\b(however|recent(ly)?|has (been|become)|have (been|become)|remains?|is (a|an|the) (key|critical|fundamental|major)|existing|prior work|typically|traditional)\b",
+    re.I,
+)
 _LEAD_IN = re.compile(
     r"^(in this (paper|work|study)|to (this end|address (this|these) (issue|problem|challenge|gap)s?|solve this (issue|problem))|here|specifically|therefore|thus|hence|in response( to this gap)?|motivated by this|to tackle this( problem)?|to achieve this( goal)?)\s*,\s*",
     re.I,
@@ -60,7 +69,9 @@ def contribution_sentence(abstract: str) -> str:
     return max(scored)[2]
 
 
-_SHORT_LEAD_IN = re.compile(r"^(?:to|in|here|specifically|building on|motivated by|based on|with|for)\b[^,]{0,60},\s+(?=we\b|this\b|our\b)", re.I)
+_SHORT_LEAD_IN = re.compile(
+    r"^(?:to|in|here|specifically|building on|motivated by|based on|with|for)\b[^,]{0,60},\s+(?=we\b|this\b|our\b)", re.I
+)
 
 
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:

@@ -123,7 +123,9 @@ def choose_tags(candidates: list[str], canonical: dict[str, str]) -> tuple[str, 
     return tuple(chosen.values())
 
 
-def tag_papers(papers: list[Paper], vocabulary: tuple[str, ...], matrix: csr_matrix | None, terms: np.ndarray | None) -> list[tuple[str, ...]]:
+def tag_papers(
+    papers: list[Paper], vocabulary: tuple[str, ...], matrix: csr_matrix | None, terms: np.ndarray | None
+) -> list[tuple[str, ...]]:
     """Tags for each paper, in the order of `papers`."""
     patterns = vocabulary_patterns(vocabulary) | _COMPILED
     canonical = {fold(tag): tag for tag in list(METHOD_FAMILIES) + list(vocabulary)}

@@ -7,6 +7,7 @@ corpus, this beat a small sentence-embedding model, with no heavy dependency.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from scipy.sparse import csr_matrix
@@ -17,14 +18,103 @@ from generator.models import Paper
 TITLE_WEIGHT = 3
 # Words every abstract in the field uses: they say nothing about what a paper is about.
 FIELD_STOP_WORDS = frozenset(
-    ["paper", "propose", "proposed", "proposes", "approach", "method", "methods", "results", "show", "shows", "novel", "new", "model", "models", "work", "based", "using", "use", "used", "present", "presents", "introduce", "introduces", "existing", "state", "art", "performance", "significantly", "achieve", "achieves", "achieving", "demonstrate", "demonstrates", "experiments", "experimental", "extensive", "various", "different", "large", "scale", "efficient", "efficiency", "training", "train", "trained", "learning", "deep", "neural", "network", "networks", "challenge", "challenges", "problem", "address", "issue", "furthermore", "additionally", "specifically", "however", "including", "code", "available", "github", "com", "https", "http", "project", "page"]
+    [
+        "paper",
+        "propose",
+        "proposed",
+        "proposes",
+        "approach",
+        "method",
+        "methods",
+        "results",
+        "show",
+        "shows",
+        "novel",
+        "new",
+        "model",
+        "models",
+        "work",
+        "based",
+        "using",
+        "use",
+        "used",
+        "present",
+        "presents",
+        "introduce",
+        "introduces",
+        "existing",
+        "state",
+        "art",
+        "performance",
+        "significantly",
+        "achieve",
+        "achieves",
+        "achieving",
+        "demonstrate",
+        "demonstrates",
+        "experiments",
+        "experimental",
+        "extensive",
+        "various",
+        "different",
+        "large",
+        "scale",
+        "efficient",
+        "efficiency",
+        "training",
+        "train",
+        "trained",
+        "learning",
+        "deep",
+        "neural",
+        "network",
+        "networks",
+        "challenge",
+        "challenges",
+        "problem",
+        "address",
+        "issue",
+        "furthermore",
+        "additionally",
+        "specifically",
+        "however",
+        "including",
+        "code",
+        "available",
+        "github",
+        "com",
+        "https",
+        "http",
+        "project",
+        "page",
+    ]
 )
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FIELD_STOP_WORDS)
 _STOP = frozenset(STOP_WORDS)
 _TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
 
 
-_SUFFIXES = ("izations", "ization", "isations", "isation", "ities", "ity", "ings", "ing", "ized", "ised", "izes", "ises", "ize", "ise", "ers", "er", "ed", "es", "s")
+_SUFFIXES = (
+    "izations",
+    "ization",
+    "isations",
+    "isation",
+    "ities",
+    "ity",
+    "ings",
+    "ing",
+    "ized",
+    "ised",
+    "izes",
+    "ises",
+    "ize",
+    "ise",
+    "ers",
+    "er",
+    "ed",
+    "es",
+    "s",
+)
 _WORD = re.compile(_TOKEN)
 
 
@@ -43,7 +133,7 @@ def stem(word: str) -> str:
 def analyze(text: str) -> list[str]:
     """Stemmed unigrams and bigrams without stop words."""
     words = [stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def paper_text(paper: Paper) -> str:

@@ -152,4 +152,7 @@ def load_topics(path: Path) -> list[Topic]:
     if not path.exists():
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [Topic(str(t["slug"]), str(t["title"]), str(t.get("description", "")), tuple(map(str, t.get("keywords", [])))) for t in data.get("topics", [])]
+    return [
+        Topic(str(t["slug"]), str(t["title"]), str(t.get("description", "")), tuple(map(str, t.get("keywords", []))))
+        for t in data.get("topics", [])
+    ]
