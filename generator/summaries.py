@@ -56,6 +56,8 @@ def contribution_score(sentence: str, position: int) -> float:
     score = sum(weight for pattern, weight in _CONTRIBUTION_CUES if pattern.search(sentence))
     if position == 0 and _BACKGROUND_CUES.search(sentence) and score < 3:
         score -= 2  # the opening sentence is usually background
+    if re.match(r"(however|but|yet|unfortunately|despite)\b", sentence, re.I) and score < 3:
+        score -= 2  # a problem statement, not a contribution
     return score - 0.1 * position  # among equals, the earlier statement
 
 
