@@ -11,7 +11,7 @@ import yaml
 
 from generator.models import Topic
 
-KNOWN_KEYS = ("title", "description", "inputs", "reference_year", "topics", "tags", "keys_file", "site_url")
+KNOWN_KEYS = ("title", "description", "inputs", "reference_year", "topics", "tags", "keys_file")
 TOPIC_KEYS = ("title", "slug", "description", "keywords")
 DEFAULT_TITLE = "Literature review"
 
