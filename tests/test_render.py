@@ -1,0 +1,64 @@
+"""The `md` filter: any untrusted text renders through Python-Markdown (with the site's
+extensions) as exactly its visible text, with no element other than the paragraph."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.render import anchor, inert, make_environment
+
+EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.emoji"]
+
+
+def rendered(text: str) -> str:
+    return markdown.markdown(inert(text), extensions=EXTENSIONS)
+
+
+def visible(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200))
+def test_any_text_keeps_its_visible_text_and_creates_no_element(text: str) -> None:
+    out = rendered(text)
+    tags = set(re.findall(r"</?([a-zA-Z][\w-]*)", out))
+    assert tags <= {"p"}, (text, out)
+    assert visible(out).strip() == " ".join(text.split()).strip()
+
+
+HOSTILE = [
+    '<script>alert("x")</script>',
+    '<img src=x onerror="alert(1)">',
+    "[link](javascript:alert(1))",
+    "# heading",
+    "| a | b |\n|---|---|",
+    '!!! danger "admonition"',
+    "{{ 7*7 }} {% if x %}y{% endif %}",
+    ":smile: *em* **strong** `code` ~~del~~",
+    "{ #id .class onclick=x }",
+    "&lt;already escaped&gt; &amp;",
+]
+
+
+def test_hostile_samples_are_inert() -> None:
+    for text in HOSTILE:
+        out = rendered(text)
+        assert set(re.findall(r"</?([a-zA-Z][\w-]*)", out)) <= {"p"}, out
+        assert visible(out) == " ".join(text.split())
+
+
+def test_template_values_are_not_evaluated_as_templates() -> None:
+    environment = make_environment()
+    template = environment.from_string("{{ value|md }}")
+    assert "49" not in template.render(value="{{ 7*7 }}")
+
+
+def test_anchor_is_a_safe_id() -> None:
+    assert anchor("../../etc/passwd") == "p-etc-passwd"
+    assert re.fullmatch(r"p-[a-z0-9_-]+", anchor("Smith:2020/GPTQ"))
