@@ -54,11 +54,16 @@ def math_to_unicode(math: str) -> str:
     return math.replace(" ", "") if len(math) <= 3 else math
 
 
+def inline_math_to_unicode(text: str) -> str:
+    """Every short `$…$` formula in `text` as readable plain text (`E$^{2}$GAN` → `E²GAN`)."""
+    return _MATH.sub(lambda m: math_to_unicode(m[1]), text)
+
+
 def display_text(text: str) -> str:
     """The form shown on pages and used for matching; the caller keeps the original."""
     text = clean_whitespace(text)
     text = _TIMES.sub("×", text)
-    text = _MATH.sub(lambda m: math_to_unicode(m[1]), text)
+    text = inline_math_to_unicode(text)
     return _ESCAPED.sub(r"\1", text)
 
 
@@ -77,6 +82,17 @@ def find_arxiv_id(text: str) -> str:
     """The arXiv identifier mentioned in a URL, `eprint` or journal field, if any."""
     match = _ARXIV_ID.search(text)
     return match[1] if match else ""
+
+
+_BARE_ARXIV_ID = re.compile(r"^(?:arxiv:\s*)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.I)
+
+
+def normalize_arxiv_id(text: str) -> str:
+    """`arXiv:2210.17323v2`, `2210.17323` or an arxiv.org URL → `2210.17323`: without the
+    version, so that two versions of one preprint are one paper."""
+    text = text.strip()
+    match = _BARE_ARXIV_ID.match(text)
+    return match[1] if match else find_arxiv_id(text) or text
 
 
 def normalize_doi(doi: str) -> str:

@@ -18,7 +18,14 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
 from generator.models import Problem, Record, Severity, Source, SourceKind
-from generator.normalize import clean_whitespace, display_text, find_arxiv_id, normalize_doi
+from generator.normalize import (
+    clean_whitespace,
+    display_text,
+    find_arxiv_id,
+    inline_math_to_unicode,
+    normalize_arxiv_id,
+    normalize_doi,
+)
 
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 # Standard BibTeX styles predefine the month macros.
@@ -42,9 +49,11 @@ _INHERITED_FROM_CROSSREF = (
 
 
 def read_bibtex(path: str, text: str) -> tuple[list[Record], list[Problem]]:
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = bibtexparser.parse_string(strip_comments(text), parse_stack=[])
     problems: list[Problem] = []
-    macros = BUILTIN_MACROS | {s.key.lower(): resolve_value(s.value, {}) for s in library.strings}
+    macros = dict(BUILTIN_MACROS)
+    for string in library.strings:  # in file order: a macro may be built from earlier ones
+        macros[string.key.lower()] = resolve_value(string.value, macros)
     entries = list(library.entries)
     for block in library.failed_blocks:
         line = block.start_line + 1
@@ -77,6 +86,45 @@ def read_bibtex(path: str, text: str) -> tuple[list[Record], list[Problem]]:
     if not records and not problems and text.strip() and "@" not in text:
         problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
     return sorted(records, key=lambda record: record.source), problems
+
+
+_COMMENT_SYNTAX = re.compile(r'[{}"]|(?<!\\)%')
+_COMMENT_OPENER = re.compile(r"@\s*comment\s*", re.I)
+
+
+def strip_comments(text: str) -> str:
+    """`%` comments removed where biber and reference managers honour them: outside entries
+    and between fields. Inside a value `%` is text; `@comment{…}` is left whole. Newlines
+    stay, so line numbers hold.
+
+    bibtexparser 2 follows classic BibTeX, where `%` means nothing: a commented-out entry
+    would be read as a paper, and a comment between fields becomes a field or breaks the entry.
+    """
+    if "%" not in text:
+        return text
+    pieces: list[str] = []
+    depth, quoted, in_comment_block, kept_from = 0, False, False, 0
+    for match in _COMMENT_SYNTAX.finditer(text):
+        position, char = match.start(), match[0]
+        if position < kept_from:
+            continue  # inside a comment already cut
+        if char == "%":
+            if depth == 0 or (depth == 1 and not quoted and not in_comment_block):
+                end = text.find("\n", position)
+                pieces.append(text[kept_from:position])
+                kept_from = len(text) if end == -1 else end
+        elif char == "{":
+            if depth == 0:
+                at = text.rfind("@", 0, position)
+                in_comment_block = at != -1 and _COMMENT_OPENER.fullmatch(text, at, position) is not None
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+            quoted = quoted and depth > 0
+        elif char == '"' and depth == 1:
+            quoted = not quoted
+    pieces.append(text[kept_from:])
+    return "".join(pieces)
 
 
 def resolve_value(raw: str, macros: dict[str, str]) -> str:
@@ -124,6 +172,9 @@ def latex_to_text(value: str) -> str:
     """Display form of a LaTeX value: accents decoded, protective braces dropped."""
     if not re.search(r"[\\{}$~]", value):
         return display_text(value)
+    # Formulas first: pylatexenc would write `E$^{2}$GAN` as `E^2GAN`, which then neither
+    # reads like the listing's `E²GAN` nor merges with it.
+    value = inline_math_to_unicode(value)
     try:
         decoded = LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(value)
     except Exception:  # pylatexenc raises on malformed input; show the raw text instead
@@ -164,7 +215,7 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
     url_fields = [fields[name].strip() for name in ("url", "howpublished") if fields.get(name, "").strip().startswith("http")]
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
-        arxiv_id = fields.get("eprint", "").strip()
+        arxiv_id = normalize_arxiv_id(fields.get("eprint", ""))
     arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("url", ""), fields.get("eprint", "")]))
     return Record(
         source=source,

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from generator.models import Override, Problem, Record, Severity, Source, SourceKind
-from generator.normalize import clean_whitespace, display_text, find_arxiv_id, normalize_doi
+from generator.normalize import clean_whitespace, display_text, find_arxiv_id, normalize_arxiv_id, normalize_doi
 
 PAPER_FIELDS = frozenset(
     {
@@ -105,8 +105,21 @@ def _mapping(node: yaml.Node, path: str, allowed: frozenset[str], problems: list
                 Problem(_where(path, key_node), f"unknown field {key_node.value!r} ignored; known: {', '.join(sorted(allowed))}")
             )
             continue
-        values[key_node.value] = yaml.SafeLoader("").construct_object(value_node, deep=True)
+        values[key_node.value] = _raw(value_node)
     return values
+
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def _raw(node: yaml.Node) -> Any:
+    """A value as the curator wrote it. YAML's own typing would turn `arxiv: 2106.09680` into
+    the float 2106.0968 and `title: No` into False; numbers are converted where needed."""
+    if isinstance(node, yaml.SequenceNode):
+        return [_raw(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {str(_raw(key)): _raw(value) for key, value in node.value}
+    return None if node.tag == _NULL_TAG else str(node.value)
 
 
 def _text(value: Any) -> str:
@@ -117,7 +130,7 @@ def _strings(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
-    return tuple(s for item in items if (s := clean_whitespace(str(item))))
+    return tuple(s for item in items if item is not None and (s := clean_whitespace(str(item))))
 
 
 def _links(values: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[str, ...]:
@@ -158,7 +171,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem]) -> Record | None
         problems.append(Problem(source, "curated paper has no `title`; skipped", Severity.ERROR))
         return None
     authors = _strings(values.get("authors"))
-    arxiv = str(values.get("arxiv") or "").strip()
+    arxiv = normalize_arxiv_id(str(values.get("arxiv") or ""))
     links = _links(values, source, problems)
     return Record(
         source=source,

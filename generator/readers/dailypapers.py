@@ -144,48 +144,49 @@ def read_dailypapers(path: str, text: str, reference_year: int | None) -> tuple[
 
 
 def _entries(path: str, blocks: list[Block], reference_year: int | None, problems: list[Problem]) -> Iterator[Record]:
-    index = _skip_header(blocks)
+    index = 0
     while index < len(blocks):
-        title_block = blocks[index]
-        if is_meta(title_block):
-            problems.append(Problem(Source(path, title_block.line), "meta block without a paper before it; skipped"))
-            index += 1
-            continue
-        if len(title_block.lines) > 1 or looks_like_abstract(title_block):
-            problems.append(
-                Problem(Source(path, title_block.line), f"expected a one-line title, found {title_block.text[:60]!r}…; skipped")
-            )
-            index += 1
-            continue
+        block = blocks[index]
         index += 1
-        abstract_block = blocks[index] if index < len(blocks) else None
-        # A title with no abstract: the next block is meta, another title, or nothing.
-        if (
-            abstract_block is None
-            or is_meta(abstract_block)
-            or (
-                not looks_like_abstract(abstract_block)
-                and index + 1 < len(blocks)
-                and looks_like_abstract(blocks[index + 1])
-                and not is_meta(blocks[index + 1])
-            )
-        ):
-            problems.append(Problem(Source(path, title_block.line), "paper has no abstract"))
-            abstract_block = None
-        else:
+        if is_header(block) or _is_listing_date(block):
+            continue  # the page header; it recurs mid-file where dumps of several pages were joined
+        if is_meta(block):
+            problems.append(Problem(Source(path, block.line), "meta block without a paper before it; skipped"))
+            continue
+        if not is_title(block):
+            problems.append(Problem(Source(path, block.line), f"unrecognised text skipped: {block.text[:60]!r}"))
+            continue
+        abstract_block = None
+        if index < len(blocks) and _is_abstract_at(blocks, index):
+            abstract_block = blocks[index]
             index += 1
+        else:
+            problems.append(Problem(Source(path, block.line), "paper has no abstract"))
         meta = Meta()
         if index < len(blocks) and is_meta(blocks[index]):
             meta = parse_meta(blocks[index], path, problems)
             index += 1
-        yield _record(path, title_block, abstract_block, meta, reference_year)
+        yield _record(path, block, abstract_block, meta, reference_year)
 
 
-def _skip_header(blocks: list[Block]) -> int:
-    index = 0
-    while index < len(blocks) and (is_header(blocks[index]) or _is_listing_date(blocks[index])):
-        index += 1
-    return index
+def is_title(block: Block) -> bool:
+    """One short line with at least one letter: a stray `12` or `—` is scraping debris."""
+    return len(block.lines) == 1 and not looks_like_abstract(block) and re.search(r"[^\W\d_]", block.text) is not None
+
+
+def _is_abstract_at(blocks: list[Block], index: int) -> bool:
+    """Whether the block after a title is its abstract. It is not when it is meta or page
+    header, nor when it is a short line followed by prose: then it is the next paper's
+    title and this paper's abstract is missing (a truncated dump)."""
+    block = blocks[index]
+    if is_meta(block) or is_header(block) or _is_listing_date(block):
+        return False
+    if looks_like_abstract(block):
+        return True
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    next_is_prose = following is not None and looks_like_abstract(following) and not is_meta(following)
+    # Multi-line debris ("Upvote / Submitted by …") is no abstract: dumps put one on one line.
+    return len(block.lines) == 1 and not next_is_prose
 
 
 def _is_listing_date(block: Block) -> bool:

@@ -1,0 +1,252 @@
+"""The BibTeX reader: macros, crossrefs, comments, LaTeX, biblatex dates, author lists,
+duplicate keys and broken entries. The fixture file's line numbers are fixed by hand."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from generator.models import Record, Severity, SourceKind
+from generator.readers.bibtex import read_bibtex
+
+FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "quirks.bib"
+
+
+@pytest.fixture(autouse=True)
+def _quiet_bibtexparser() -> None:
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
+def read(text: str) -> tuple[list[Record], list[str]]:
+    records, problems = read_bibtex("refs.bib", text)
+    return records, [str(p) for p in problems]
+
+
+def only(text: str) -> Record:
+    records, problems = read(text)
+    assert problems == []
+    [record] = records
+    return record
+
+
+@pytest.fixture(scope="module")
+def quirks() -> tuple[dict[int, Record], list[str]]:
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    records, problems = read_bibtex("quirks.bib", FIXTURE.read_text(encoding="utf-8"))
+    return {r.source.line: r for r in records}, [str(p) for p in problems]
+
+
+# --- the fixture file as a whole -------------------------------------------------------------
+
+
+def test_fixture_records_are_the_papers_at_their_lines(quirks) -> None:
+    records, _ = quirks
+    # 9 proceedings volume (not a paper), 52 broken; the commented-out entry on line 3 is no paper.
+    assert sorted(records) == [15, 21, 28, 37, 46, 56]
+    assert {r.kind for r in records.values()} == {SourceKind.BIBTEX}
+    assert all(r.source.path == "quirks.bib" for r in records.values())
+
+
+def test_fixture_problems_are_exactly_the_duplicate_and_the_broken_entry(quirks) -> None:
+    _, problems = quirks
+    assert len(problems) == 2, problems
+    duplicate = next(p for p in problems if "duplicate" in p)
+    assert duplicate.startswith("quirks.bib:46:") and "line 37" in duplicate and "frantar2022gptq" in duplicate
+    broken = next(p for p in problems if p is not duplicate)
+    assert broken.startswith("quirks.bib:52: error:")
+
+
+def test_duplicate_key_keeps_both_entries(quirks) -> None:
+    records, _ = quirks
+    assert records[37].title.startswith("GPTQ: Accurate")
+    assert records[46].title == "The Second Entry Under a Used Key"
+    assert records[37].bibtex_key == records[46].bibtex_key == "frantar2022gptq"
+
+
+def test_entries_after_a_broken_one_are_still_read(quirks) -> None:
+    records, _ = quirks
+    after = records[56]
+    assert after.title == "Read After the Broken One"
+    assert after.authors == ("John Smith Jr.", "Google Research")
+    assert (after.year, after.month, after.day) == (2019, 7, None)
+
+
+def test_crossref_inheritance_and_the_volume_is_no_paper(quirks) -> None:
+    records, _ = quirks
+    brown = records[15]
+    assert brown.year == 2020
+    assert brown.venue == "Advances in Neural Information Processing Systems 33"
+    assert dict(brown.bibtex_fields)["publisher"] == "Curran Associates"
+    assert "crossref" not in dict(brown.bibtex_fields)  # exports must stand alone
+    assert records[21].year == 2021  # an entry's own field beats the volume's
+    assert not any(r.bibtex_type == "proceedings" for r in records.values())
+
+
+def test_latex_decoded_for_display_and_kept_in_bibtex_fields(quirks) -> None:
+    records, _ = quirks
+    mueller = records[28]
+    assert mueller.title == "Über Kompression: Café, Naïve GPTQ and Straße"
+    assert mueller.authors == ("Jörg Müller", "François Chollet", "Jan van der Berg")
+    fields = dict(mueller.bibtex_fields)
+    assert fields["title"] == r"{\"U}ber {K}ompression: Caf\'e, Na\"{\i}ve {GPTQ} and Stra{\ss}e"
+    assert fields["author"] == r"M{\"u}ller, J{\"o}rg and Fran{\c{c}}ois Chollet and van der Berg, Jan"
+
+
+def test_macros_concatenation_date_doi_and_comments_between_fields(quirks) -> None:
+    records, _ = quirks
+    mueller = records[28]
+    assert mueller.venue == "Proceedings of Advances in Neural Information Processing Systems 34"
+    assert (mueller.year, mueller.month, mueller.day) == (2021, 3, 5)
+    assert mueller.doi == "10.1234/abc.def"
+    assert "note" not in {name.strip("% ") for name, _ in mueller.bibtex_fields}
+    assert not any(name.startswith("%") for name, _ in mueller.bibtex_fields)
+
+
+def test_arxiv_eprint_without_version_and_month_macro(quirks) -> None:
+    records, _ = quirks
+    gptq = records[37]
+    assert gptq.arxiv_id == "2210.17323"
+    assert (gptq.year, gptq.month) == (2022, 10)
+    assert gptq.title == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+    assert gptq.original_title.startswith("{GPTQ}")
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+MACRO_CASES = [
+    (
+        '@string{jmlr = "Journal of Machine Learning Research"}\n@article{k, title={T}, journal=jmlr}',
+        "Journal of Machine Learning Research",
+    ),
+    ("@STRING{JMLR = {Journal of ML}}\n@article{k, title={T}, journal=jmlr}", "Journal of ML"),
+    ('@string{c = "ICML"}\n@article{k, title={T}, journal="Proc. " # c # " 2020"}', "Proc. ICML 2020"),
+    ('@string{a = "Alpha"}\n@string{ab = a # " Beta"}\n@article{k, title={T}, journal=ab # {, Gamma}}', "Alpha Beta, Gamma"),
+    ("@article{k, title={T}, journal={Uses # inside braces}}", "Uses # inside braces"),
+    ('@article{k, title={T}, journal="Quoted # too"}', "Quoted # too"),
+]
+
+
+@pytest.mark.parametrize(("text", "venue"), MACRO_CASES)
+def test_string_macros(text: str, venue: str) -> None:
+    record = only(text)
+    assert record.venue == venue
+    assert dict(record.bibtex_fields)["journal"] == venue
+
+
+AUTHOR_CASES = [
+    ("Frantar, Elias and Dan Alistarh", ("Elias Frantar", "Dan Alistarh")),
+    ("Brown, Tom B. and Mann, Benjamin and others", ("Tom B. Brown", "Benjamin Mann")),
+    ("van der Berg, Jan", ("Jan van der Berg",)),
+    ("Smith, Jr., John", ("John Smith Jr.",)),
+    ("{Google Research} and Le, Quoc V.", ("Google Research", "Quoc V. Le")),
+    ('M{\\"u}ller, J{\\"o}rg', ("Jörg Müller",)),
+    ("Ashish  Vaswani\n    and Noam Shazeer", ("Ashish Vaswani", "Noam Shazeer")),
+]
+
+
+@pytest.mark.parametrize(("author", "expected"), AUTHOR_CASES)
+def test_author_lists(author: str, expected: tuple[str, ...]) -> None:
+    record = only(f"@article{{k, title={{T}}, author={{{author}}}, year=2020}}")
+    assert record.authors == expected
+
+
+DATE_CASES = [
+    ("year = {2020}", (2020, None, None)),
+    ("year = 2020, month = mar", (2020, 3, None)),
+    ("year = 2020, month = {7}", (2020, 7, None)),
+    ("year = {2020}, month = {September}", (2020, 9, None)),
+    ("date = {2021-03-05}", (2021, 3, 5)),
+    ("date = {2023-07}", (2023, 7, None)),
+    ("date = {2019}", (2019, None, None)),
+    ("", (None, None, None)),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), DATE_CASES)
+def test_dates(fields: str, expected: tuple) -> None:
+    record = only(f"@article{{k, title={{T}}, {fields}}}")
+    assert (record.year, record.month, record.day) == expected
+
+
+LATEX_CASES = [
+    (r"Caf\'e", "Café"),
+    (r"Na{\"\i}ve", "Naïve"),
+    (r"{\AA}ngstr{\"o}m", "Ångström"),
+    (r"Ho{\v{r}}ej{\v{s}}", "Hořejš"),
+    (r"Q\&A and 10\% of it", "Q&A and 10% of it"),
+    (r"{BERT}: Pre-training of Deep {B}idirectional Transformers", "BERT: Pre-training of Deep Bidirectional Transformers"),
+    (r"E$^{2}$GAN", "E²GAN"),
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), LATEX_CASES)
+def test_latex_in_titles(raw: str, shown: str) -> None:
+    record = only(f"@article{{k, title={{{raw}}}, year=2020}}")
+    assert record.title == shown
+    assert record.original_title == raw
+    assert dict(record.bibtex_fields)["title"] == raw
+
+
+COMMENT_CASES = [
+    "% just a remark\n@article{k, title={T}}",
+    "@comment{a remark}\n@article{k, title={T}}",
+    "@comment{@article{fake, title={Not a paper}}}\n@article{k, title={T}}",
+    "% @article{old, title={Commented out}}\n@article{k, title={T}}",
+    "Free text between entries is ignored.\n@article{k, title={T}}",
+    "@article{k,\n  title={T},\n  % note={hidden},\n}",
+    "@article{k,\n  title={T}, % trailing remark\n  year={2020}\n}",
+]
+
+
+@pytest.mark.parametrize("text", COMMENT_CASES)
+def test_comments_are_no_papers_and_no_fields(text: str) -> None:
+    record = only(text)
+    assert (record.bibtex_key, record.title) == ("k", "T")
+    assert all(name in {"title", "year"} for name, _ in record.bibtex_fields)
+
+
+def test_percent_inside_a_value_is_text() -> None:
+    record = only('@article{k, title={50% Fewer FLOPs}, abstract="We save 30% of memory."}')
+    assert record.title == "50% Fewer FLOPs"
+    assert record.abstract == "We save 30% of memory."
+
+
+def test_broken_braces_are_reported_with_their_line_and_the_rest_is_read() -> None:
+    text = "@article{good1, title={First}}\n\n@article{bad,\n  title={Unclosed,\n  year={2020},\n\n@article{good2, title={Second}}\n"
+    records, problems = read(text)
+    assert [(r.bibtex_key, r.source.line) for r in records] == [("good1", 1), ("good2", 7)]
+    assert len(problems) == 1 and problems[0].startswith("refs.bib:3: error:")
+
+
+def test_entry_without_title_is_reported() -> None:
+    records, problems = read("@article{notitle, author={Doe, Jane}, year=2020}\n")
+    assert records == []
+    assert len(problems) == 1 and problems[0].startswith("refs.bib:1:") and "notitle" in problems[0]
+
+
+def test_duplicate_key_reports_both_lines() -> None:
+    text = "@article{same, title={One}}\n@article{other, title={Two}}\n@article{same, title={Three}}\n"
+    records, problems = read_bibtex("refs.bib", text)
+    assert [r.title for r in records] == ["One", "Two", "Three"]
+    [problem] = problems
+    assert (str(problem.source), problem.severity) == ("refs.bib:3", Severity.WARNING)
+    assert "line 1" in problem.message
+
+
+IDENTIFIER_CASES = [
+    ("doi = {10.1000/XYZ}", "10.1000/xyz", ""),
+    ("doi = {https://doi.org/10.1000/XYZ}", "10.1000/xyz", ""),
+    ("doi = {doi:10.1000/xyz}", "10.1000/xyz", ""),
+    ("eprint = {2101.00001v3}, archivePrefix = {arXiv}", "", "2101.00001"),
+    ("eprint = {2101.00001}, eprinttype = {arxiv}", "", "2101.00001"),
+    ("journal = {arXiv preprint arXiv:2106.09685}", "", "2106.09685"),
+    ("url = {https://arxiv.org/abs/2106.09685v2}", "", "2106.09685"),
+]
+
+
+@pytest.mark.parametrize(("fields", "doi", "arxiv"), IDENTIFIER_CASES)
+def test_identifiers(fields: str, doi: str, arxiv: str) -> None:
+    record = only(f"@article{{k, title={{T}}, {fields}}}")
+    assert (record.doi, record.arxiv_id) == (doi, arxiv)

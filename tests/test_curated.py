@@ -1,0 +1,185 @@
+"""The curated YAML reader (whole entries, overrides, warnings with path:line) and how its
+overrides reach merged papers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator.dedupe import apply_overrides, merge_records
+from generator.models import Override, Record, Severity, Source, SourceKind
+from generator.readers.curated import read_curated
+
+FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "curated.yml"
+
+
+def read(text: str) -> tuple[list[Record], list[Override], list[str]]:
+    records, overrides, problems = read_curated("list.yml", text)
+    return records, overrides, [str(p) for p in problems]
+
+
+@pytest.fixture(scope="module")
+def fixture() -> tuple[list[Record], list[Override], list[str]]:
+    records, overrides, problems = read_curated("curated.yml", FIXTURE.read_text(encoding="utf-8"))
+    return records, overrides, [str(p) for p in problems]
+
+
+def test_whole_entry(fixture) -> None:
+    records, _, _ = fixture
+    lora = records[0]
+    assert lora.source == Source("curated.yml", 3)
+    assert lora.kind is SourceKind.CURATED
+    assert lora.title == "LoRA: Low-Rank Adaptation of Large Language Models"
+    assert lora.authors == ("Edward J. Hu", "Yelong Shen", "Phillip Wallis")
+    assert lora.author_count == 3
+    assert (lora.year, lora.month, lora.day) == (2021, 6, None)
+    assert lora.abstract == "We propose Low-Rank Adaptation, or LoRA, which freezes the pre-trained weights."
+    assert lora.doi == "10.48550/arxiv.2106.09685"
+    assert lora.arxiv_id == "2106.09685"
+    assert lora.urls == ("https://github.com/microsoft/LoRA",)
+    assert lora.venue == "ICLR 2022"
+    assert lora.bibtex_key == "hu2021lora"
+    assert lora.topic == "parameter-efficient-fine-tuning"
+    assert lora.tags == ("LoRA", "PEFT")
+    assert lora.note == "The adapter everyone starts from."
+    assert lora.upvotes == 12
+
+
+def test_a_title_yaml_would_read_as_a_boolean_stays_text(fixture) -> None:
+    records, _, _ = fixture
+    assert records[1].title == "No"
+    assert records[1].year is None  # `nineteen` is reported, not guessed
+
+
+def test_overrides_by_key_and_by_title(fixture) -> None:
+    _, overrides, _ = fixture
+    by_key, by_title = overrides
+    assert (by_key.source, by_key.match_key, by_key.match_title) == (Source("curated.yml", 21), "ba2016layer", "")
+    assert (by_key.topic, by_key.tags, by_key.note, by_key.urls) == (
+        "optimization",
+        ("normalization",),
+        "Classic.",
+        ("https://example.org/code",),
+    )
+    assert (by_title.source, by_title.match_key, by_title.match_title, by_title.tags) == (
+        Source("curated.yml", 26),
+        "",
+        "layer normalization",
+        ("LN",),
+    )
+
+
+def test_fixture_problems_name_their_lines(fixture) -> None:
+    _, _, problems = fixture
+    lines = {int(p.split(":")[1]): p for p in problems}
+    assert sorted(lines) == [3, 17, 18, 21, 28, 29], problems
+    assert "colour" in lines[17] and "warning" in lines[17]  # unknown field, at its own line
+    assert "mood" in lines[28]
+    assert "javascript:" in lines[3]  # the refused link, in the entry that has it
+    assert "JavaScript:" in lines[21]
+    assert "year" in lines[18]
+    assert "error" in lines[29] and "key" in lines[29]  # an override that names no paper
+
+
+def test_a_bare_list_is_read_as_papers() -> None:
+    records, overrides, problems = read("- title: First\n  year: 2020\n- title: Second\n")
+    assert [(r.title, r.year, r.source.line) for r in records] == [("First", 2020, 1), ("Second", None, 3)]
+    assert overrides == [] and problems == []
+
+
+INVALID_YAML = [
+    ("papers:\n  - title: a\n    year: [\n", 4),
+    ("papers:\n  - title: a\n  -title: b\n bad: x\n", 3),
+    ("papers:\n\t- title: tab\n", 2),
+    ('papers:\n  - title: "unclosed\n', 3),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), INVALID_YAML)
+def test_invalid_yaml_gives_path_and_line(text: str, line: int) -> None:
+    records, overrides, problems = read(text)
+    assert records == [] and overrides == []
+    [problem] = problems
+    assert problem.startswith(f"list.yml:{line}: error: invalid YAML")
+
+
+LINK_CASES = [
+    ("links: [https://ok.example/a]", ("https://ok.example/a",), 0),
+    ("links: [http://ok.example/a, https://ok.example/b]", ("http://ok.example/a", "https://ok.example/b"), 0),
+    ("links: [javascript:alert(1)]", (), 1),
+    ('links: ["JAVASCRIPT:alert(1)"]', (), 1),
+    ("links: {Code: 'javascript:void(0)', Paper: 'https://ok.example/p'}", ("https://ok.example/p",), 1),
+    ("links: ['data:text/html,<script>alert(1)</script>']", (), 1),
+    ("url: javascript:alert(1)", (), 1),
+    ("url: https://ok.example/u", ("https://ok.example/u",), 0),
+]
+
+
+@pytest.mark.parametrize(("line", "urls", "refused"), LINK_CASES)
+def test_only_http_links_are_accepted(line: str, urls: tuple[str, ...], refused: int) -> None:
+    records, _, problems = read(f"papers:\n  - title: T\n    {line}\noverrides:\n  - title: T\n    {line}\n")
+    _, overrides, _ = read_curated("list.yml", f"overrides:\n  - title: T\n    {line}\n")
+    assert records[0].urls == urls
+    assert overrides[0].urls == urls
+    assert len(problems) == 2 * refused
+    assert all("javascript" not in url.lower() for url in records[0].urls + overrides[0].urls)
+
+
+VALUE_CASES = [
+    # YAML would turn these into floats, booleans or dates; the curator meant the text.
+    ("arxiv: 2310.06770", "arxiv_id", "2310.06770"),
+    ("arxiv: arXiv:2310.06770v2", "arxiv_id", "2310.06770"),
+    ("key: 2020", "bibtex_key", "2020"),
+    ("note: yes", "note", "yes"),
+    ("venue: 2021-06-01", "venue", "2021-06-01"),
+    ("tags: [yes, 3D, null]", "tags", ("yes", "3D")),
+]
+
+
+@pytest.mark.parametrize(("line", "field", "expected"), VALUE_CASES)
+def test_values_are_read_as_written(line: str, field: str, expected: object) -> None:
+    [record], _, problems = read(f"papers:\n  - title: T\n    {line}\n")
+    assert getattr(record, field) == expected
+    assert problems == []
+
+
+def test_unknown_section_and_fields_warn_with_their_line() -> None:
+    text = "papers:\n  - title: T\n    colour: red\nextras:\n  - x\n"
+    records, _, problems = read(text)
+    assert [r.title for r in records] == ["T"]
+    assert sorted(p.split(": ")[0] for p in problems) == ["list.yml:3", "list.yml:4"]
+    assert all(": warning: " in p for p in problems)
+
+
+# --- overrides reach the merged papers -------------------------------------------------------
+
+
+def listing(title: str, line: int) -> Record:
+    return Record(Source("dump.txt", line), SourceKind.LISTING, title, title, abstract="An abstract.")
+
+
+def test_overrides_apply_by_title_and_by_key() -> None:
+    papers, _ = merge_records([listing("Layer Normalization", 1), listing("Deep Residual Learning", 5)])
+    papers = [replace(p, key="ba2016layer") if p.identity == "layer normalization" else p for p in papers]
+    _, overrides, _ = read_curated("c.yml", FIXTURE.read_text(encoding="utf-8"))
+    result, problems = apply_overrides(papers, overrides)
+    assert problems == []
+    layer = next(p for p in result if p.identity == "layer normalization")
+    assert layer.topic_override == "optimization"
+    assert layer.tag_overrides == ("normalization", "LN")  # by key, then by title (case does not matter)
+    assert layer.note == "Classic."
+    assert layer.urls == ("https://example.org/code",)
+    assert Source("c.yml", 21) in layer.sources and Source("c.yml", 26) in layer.sources
+    other = next(p for p in result if p.identity != "layer normalization")
+    assert (other.topic_override, other.tag_overrides, other.note) == ("", (), "")
+
+
+def test_an_override_that_matches_nothing_is_reported_at_its_line() -> None:
+    papers, _ = merge_records([listing("Something Else", 1)])
+    _, overrides, _ = read_curated("c.yml", "overrides:\n  - title: Not There\n    tags: [x]\n  - key: nobody2020\n    note: n\n")
+    result, problems = apply_overrides(papers, overrides)
+    assert result == papers
+    assert sorted(str(p.source) for p in problems) == ["c.yml:2", "c.yml:4"]
+    assert all(p.severity is Severity.WARNING for p in problems)

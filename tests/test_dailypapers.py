@@ -1,0 +1,357 @@
+"""The Daily Papers text-dump reader: both layouts and every quirk, on small inline dumps
+(line numbers fixed by construction) and on the real samples in papers/ (expected values
+read from the files by hand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.models import Record, SourceKind
+from generator.readers.dailypapers import read_dailypapers
+
+SAMPLES = Path(__file__).resolve().parents[1] / "papers"
+ABSTRACT = (
+    "We propose a simple method that makes the training of large neural networks much cheaper "
+    "by reusing computation across optimisation steps, and we show that it matches the baseline "
+    "on many benchmarks."
+)
+OTHER_ABSTRACT = (
+    "Training large models is expensive. This paper studies how the batch size, the learning rate "
+    "and the number of accelerators interact, and derives rules that cut the cost of a run in half."
+)
+# Lines 1-12: the page header as the dumps have it; the first paper starts on line 13.
+HEADER = [
+    "new",
+    "",
+    "Get trending papers in your email inbox!",
+    "",
+    "Subscribe",
+    "",
+    "Daily Papers",
+    "",
+    "byAK and the research community",
+    "",
+    "Mar 14",
+    "",
+]
+
+
+def dump(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def read(text: str, reference_year: int | None = 2025) -> tuple[list[Record], list[str]]:
+    records, problems = read_dailypapers("dump.txt", text, reference_year)
+    return records, [str(problem) for problem in problems]
+
+
+def by_line(records: list[Record]) -> dict[int, Record]:
+    return {record.source.line: record for record in records}
+
+
+# --- layouts ------------------------------------------------------------------------------
+
+
+def test_layout_without_meta_blocks() -> None:
+    text = dump(*HEADER, "First Paper Title", "", ABSTRACT, "", "Second Paper Title", "", OTHER_ABSTRACT)
+    records, problems = read(text)
+    assert problems == []
+    assert [(r.source.path, r.source.line, r.title) for r in records] == [
+        ("dump.txt", 13, "First Paper Title"),
+        ("dump.txt", 17, "Second Paper Title"),
+    ]
+    assert [r.abstract for r in records] == [ABSTRACT, OTHER_ABSTRACT]
+    for record in records:
+        assert record.kind is SourceKind.LISTING
+        # The listing date `Mar 14` in the header is not a paper's date.
+        assert (record.year, record.month, record.day, record.upvotes, record.author_count) == (None,) * 5
+        assert record.organization == ""
+
+
+def test_layout_with_meta_blocks_and_one_entry_without() -> None:
+    text = dump(
+        *HEADER,
+        "Paper With Authors",  # 13
+        "",
+        ABSTRACT,
+        "",
+        "  • 3 authors",
+        "·",
+        "Jun 16, 2020",
+        "",
+        "Paper Without Meta",  # 21
+        "",
+        OTHER_ABSTRACT,
+        "",
+        "Paper With Organisation",  # 25
+        "",
+        ABSTRACT,
+        "",
+        "openbmb OpenBMB",
+        "·",
+        "Jun 9 5",
+    )
+    records, problems = read(text, reference_year=2025)
+    assert problems == []
+    lines = by_line(records)
+    assert sorted(lines) == [13, 21, 25]
+    first, middle, last = lines[13], lines[21], lines[25]
+    assert (first.author_count, first.year, first.month, first.day, first.upvotes) == (3, 2020, 6, 16, None)
+    # The entry without meta must not borrow its neighbour's.
+    assert (middle.author_count, middle.organization, middle.year, middle.month, middle.day, middle.upvotes) == (
+        None,
+        "",
+        None,
+        None,
+        None,
+        None,
+    )
+    assert middle.abstract == OTHER_ABSTRACT
+    assert (last.organization, last.author_count, last.year, last.month, last.day, last.upvotes) == ("OpenBMB", None, 2025, 6, 9, 5)
+
+
+# --- the meta block, quirk by quirk -------------------------------------------------------
+
+META_CASES = [
+    # meta lines, reference year → author_count, organization, year, month, day, upvotes, year_from_reference
+    (["  • 3 authors", "·", "Jun 16, 2020"], 2025, (3, "", 2020, 6, 16, None, False)),
+    (["  • 1 author", "·", "Apr 1, 2019"], 2025, (1, "", 2019, 4, 1, None, False)),
+    (["  • 25 authors", "·", "Jun 12, 2023 1"], 2025, (25, "", 2023, 6, 12, 1, False)),
+    (["  • 9 authors", "·", "May 2 3"], 2025, (9, "", 2025, 5, 2, 3, True)),
+    (["  • 7 authors", "·", "Oct 23"], 2024, (7, "", 2024, 10, 23, None, True)),
+    # No reference year: the year stays unknown, never guessed.
+    (["  • 7 authors", "·", "Oct 23"], None, (7, "", None, 10, 23, None, False)),
+    (["  • 9 authors", "·", "May 2 3"], None, (9, "", None, 5, 2, 3, False)),
+    # An organisation line: the Hub handle, then the display name.
+    (["openbmb OpenBMB", "·", "Jun 9 5"], 2025, (None, "OpenBMB", 2025, 6, 9, 5, True)),
+    (["kaist-ai KAIST AI", "·", "Sep 26 4"], 2025, (None, "KAIST AI", 2025, 9, 26, 4, True)),
+    (["nvidia NVIDIA", "·", "Jul 19, 2024 2"], 2025, (None, "NVIDIA", 2024, 7, 19, 2, False)),
+    # A name without a handle is kept whole.
+    (["Meta AI", "·", "Feb 1, 2024"], 2025, (None, "Meta AI", 2024, 2, 1, None, False)),
+]
+
+
+@pytest.mark.parametrize(("meta", "reference_year", "expected"), META_CASES, ids=[" / ".join(c[0]).strip() for c in META_CASES])
+def test_meta_block(meta: list[str], reference_year: int | None, expected: tuple) -> None:
+    records, problems = read(dump("A Paper", "", ABSTRACT, "", *meta), reference_year)
+    assert problems == []
+    [record] = records
+    got = (
+        record.author_count,
+        record.organization,
+        record.year,
+        record.month,
+        record.day,
+        record.upvotes,
+        record.year_from_reference,
+    )
+    assert got == expected
+
+
+# --- header, positions, truncation, garbage ------------------------------------------------
+
+
+def test_header_lines_and_listing_date_are_not_papers() -> None:
+    records, problems = read(dump(*HEADER, "Only Paper", "", ABSTRACT))
+    assert problems == []
+    assert [r.title for r in records] == ["Only Paper"]
+
+
+def test_header_repeated_mid_file_is_not_a_paper() -> None:
+    # Two dumps pasted one after the other: the second page header must not become papers.
+    text = dump(*HEADER, "First Paper", "", ABSTRACT, "", *HEADER[:-2], "Mar 15", "", "Second Paper", "", OTHER_ABSTRACT)
+    records, problems = read(text)
+    assert [r.title for r in records] == ["First Paper", "Second Paper"]
+    assert problems == []
+
+
+def test_every_record_points_at_its_title_line() -> None:
+    text = dump(
+        *HEADER,
+        "Alpha",  # 13
+        "",
+        ABSTRACT,
+        "",
+        "  • 2 authors",
+        "·",
+        "Jan 5, 2021",
+        "",
+        "",
+        "",
+        "Beta",  # 23: extra blank lines before it
+        "",
+        OTHER_ABSTRACT,
+        "",
+        "Gamma",  # 27
+        "",
+        ABSTRACT,
+    )
+    records, _ = read(text)
+    assert [(r.title, r.source.line) for r in records] == [("Alpha", 13), ("Beta", 23), ("Gamma", 27)]
+    assert all(r.source.path == "dump.txt" for r in records)
+
+
+def test_crlf_line_endings_read_the_same() -> None:
+    text = dump(*HEADER, "Alpha", "", ABSTRACT, "", "  • 2 authors", "·", "Jan 5, 2021")
+    unix, unix_problems = read(text)
+    windows, windows_problems = read(text.replace("\n", "\r\n"))
+    assert windows == unix
+    assert windows_problems == unix_problems == []
+
+
+def test_title_without_abstract_at_the_end_is_kept_and_reported() -> None:
+    text = dump(*HEADER, "Complete Paper", "", ABSTRACT, "", "Truncated Paper")  # Truncated Paper: line 17
+    records, problems = read(text)
+    assert [(r.title, r.abstract) for r in records] == [("Complete Paper", ABSTRACT), ("Truncated Paper", "")]
+    assert len(problems) == 1
+    assert problems[0].startswith("dump.txt:17: warning:")
+    assert "no abstract" in problems[0]
+
+
+def test_title_without_abstract_in_the_middle_does_not_swallow_the_next_title() -> None:
+    text = dump("Lonely Title", "", "Next Paper", "", ABSTRACT)
+    records, problems = read(text)
+    assert [(r.title, r.source.line, r.abstract) for r in records] == [("Lonely Title", 1, ""), ("Next Paper", 3, ABSTRACT)]
+    assert len(problems) == 1 and problems[0].startswith("dump.txt:1:") and "no abstract" in problems[0]
+
+
+def test_title_followed_directly_by_meta_keeps_the_meta() -> None:
+    text = dump("Title Only", "", "  • 4 authors", "·", "Mar 3, 2022")
+    records, problems = read(text)
+    [record] = records
+    assert (record.title, record.abstract, record.author_count, record.year, record.month, record.day) == ("Title Only", "", 4, 2022, 3, 3)
+    assert len(problems) == 1 and problems[0].startswith("dump.txt:1:") and "no abstract" in problems[0]
+
+
+GARBAGE_CASES = [
+    # lines between two good entries; offsets (from the junk's first line) that must be reported
+    (["Upvote", "Submitted by someone", "12"], [0]),
+    (["12"], [0]),
+    (["—"], [0]),
+    (["12", "", "Upvote", "Submitted by someone"], [0, 2]),  # debris must not pass as a title and its abstract
+    (["  • 3 authors", "·", "Jun 16, 2020"], [0]),  # a meta block with no paper before it
+]
+
+
+@pytest.mark.parametrize(("junk", "offsets"), GARBAGE_CASES, ids=["multi-line", "number", "dash", "number+lines", "orphan-meta"])
+def test_garbage_is_reported_with_its_line_and_neighbours_survive(junk: list[str], offsets: list[int]) -> None:
+    before = ["Good One", "", ABSTRACT, "", "  • 2 authors", "·", "Jan 5, 2021", ""]
+    after = ["", "Good Two", "", OTHER_ABSTRACT]
+    records, problems = read(dump(*before, *junk, *after))
+    assert [r.title for r in records] == ["Good One", "Good Two"]
+    assert records[0].author_count == 2
+    assert records[1].abstract == OTHER_ABSTRACT
+    reported = sorted(int(p.split(":")[1]) for p in problems)
+    assert reported == [len(before) + 1 + offset for offset in offsets], problems
+
+
+def test_garbage_line_inside_a_meta_block_is_reported_at_its_own_line() -> None:
+    text = dump("A Paper", "", ABSTRACT, "", "  • 3 authors", "·", "Jun 16, 2020", "Submitted by AK")
+    records, problems = read(text)
+    [record] = records
+    assert (record.author_count, record.year) == (3, 2020)
+    assert len(problems) == 1
+    assert problems[0].startswith("dump.txt:8:") and "Submitted by AK" in problems[0]
+
+
+def test_a_file_that_is_not_a_dump_says_so() -> None:
+    records, problems = read(dump("id,title,year", "1,Foo,2020", "2,Bar,2021"))
+    assert records == []
+    assert any("no papers found" in p for p in problems)
+    assert all(p.startswith("dump.txt:1:") for p in problems)
+
+
+def test_titles_and_abstracts_are_normalised_and_the_original_title_kept() -> None:
+    text = dump("E$^{2}$GAN:\u200b Efficient  Training", "", ABSTRACT.replace("much cheaper", "10times cheaper"))
+    [record], _ = read(text)
+    assert record.title == "E²GAN: Efficient Training"
+    assert record.original_title.startswith("E$^{2}$GAN")
+    assert "10× cheaper" in record.abstract and "10times" not in record.abstract
+
+
+# --- the real samples ----------------------------------------------------------------------
+
+
+def read_sample(name: str, reference_year: int | None = 2025) -> tuple[list[Record], list[str]]:
+    path = SAMPLES / name
+    records, problems = read_dailypapers(f"papers/{name}", path.read_text(encoding="utf-8"), reference_year)
+    return records, [str(p) for p in problems]
+
+
+# Counted by hand: non-blank lines minus the header, divided by 2 (title, abstract) in the
+# first layout and by 5 (title, abstract, three meta lines) in the second; 003 has one
+# entry without meta (Quamba2, line 157): (213 - 6 - 2) / 5 + 1 = 42.
+SAMPLE_COUNTS = {
+    "000_dc6dbf71c2996150.txt": 27,
+    "001_dddf701e1ef19054.txt": 92,
+    "002_dc74ac00e6a7abb4.txt": 35,
+    "003_97c4bdf2a185f57e.txt": 42,
+}
+
+
+@pytest.mark.parametrize(("name", "count"), SAMPLE_COUNTS.items())
+def test_sample_files_read_completely_and_cleanly(name: str, count: int) -> None:
+    records, problems = read_sample(name)
+    assert len(records) == count
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", SAMPLE_COUNTS)
+def test_sample_record_lines_are_the_title_lines(name: str) -> None:
+    lines = (SAMPLES / name).read_text(encoding="utf-8").splitlines()
+    records, _ = read_sample(name)
+    for record in records:
+        assert lines[record.source.line - 1].strip() == record.original_title
+        assert lines[record.source.line].strip() == ""  # a blank line follows every title
+
+
+SAMPLE_RECORDS = [
+    # file, title line, title starts with, author_count, organization, (year, month, day), upvotes, year_from_reference
+    ("002_dc74ac00e6a7abb4.txt", 13, "Learning Rates as a Function of Batch Size", 3, "", (2020, 6, 16), None, False),
+    ("002_dc74ac00e6a7abb4.txt", 21, "Large Batch Optimization for Deep Learning", 10, "", (2019, 4, 1), None, False),
+    ("002_dc74ac00e6a7abb4.txt", 101, "Compact Language Models via Pruning", 9, "", (2024, 7, 19), 2, False),
+    ("002_dc74ac00e6a7abb4.txt", 229, "Low-Precision Training of Large Language Models", 9, "", (2025, 5, 2), 3, True),
+    ("002_dc74ac00e6a7abb4.txt", 237, "MiniCPM4: Ultra-Efficient LLMs on End Devices", None, "OpenBMB", (2025, 6, 9), 5, True),
+    ("003_97c4bdf2a185f57e.txt", 29, "Distilled Decoding 2", 7, "", (2025, 10, 23), 2, True),
+    ("003_97c4bdf2a185f57e.txt", 61, "Benchmarking Neural Network Training Algorithms", 25, "", (2023, 6, 12), 1, False),
+    ("003_97c4bdf2a185f57e.txt", 157, "Quamba2: A Robust and Scalable", None, "", (None, None, None), None, False),
+    ("003_97c4bdf2a185f57e.txt", 161, "PIGEON: Optimizing CUDA Code Generator", 7, "", (2023, 1, 16), None, False),
+    ("003_97c4bdf2a185f57e.txt", 257, "Meta-Awareness Enhances Reasoning Models", None, "KAIST AI", (2025, 9, 26), 4, True),
+    ("000_dc6dbf71c2996150.txt", 11, "CityGaussianV2", None, "", (None, None, None), None, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "title", "authors", "organization", "date", "upvotes", "from_reference"),
+    SAMPLE_RECORDS,
+    ids=[f"{c[0][:3]}:{c[1]}" for c in SAMPLE_RECORDS],
+)
+def test_known_sample_papers(
+    name: str, line: int, title: str, authors: int | None, organization: str, date: tuple, upvotes: int | None, from_reference: bool
+) -> None:
+    record = by_line(read_sample(name, reference_year=2025)[0])[line]
+    assert record.title.startswith(title)
+    assert record.author_count == authors
+    assert record.organization == organization
+    assert (record.year, record.month, record.day) == date
+    assert record.upvotes == upvotes
+    assert record.year_from_reference is from_reference
+    assert record.abstract  # every sample entry has one
+
+
+def test_sample_dates_without_a_year_stay_unknown_without_a_reference_year() -> None:
+    record = by_line(read_sample("002_dc74ac00e6a7abb4.txt", reference_year=None)[0])[237]
+    assert (record.year, record.month, record.day, record.upvotes) == (None, 6, 9, 5)
+    # ...while a date with its own year does not need one.
+    assert by_line(read_sample("002_dc74ac00e6a7abb4.txt", reference_year=None)[0])[13].year == 2020
+
+
+def test_sample_scraping_artefacts_are_repaired() -> None:
+    records = by_line(read_sample("000_dc6dbf71c2996150.txt")[0])
+    assert records[15].title == "E²GAN: Efficient Training of Efficient GANs for Image-to-Image Translation"
+    assert records[15].original_title.startswith("E$^{2}$GAN")
+    assert "up to 10× compression" in records[11].abstract
+    assert "1.6-1.8× increase" in records[31].abstract
+    assert not any("0times" in r.abstract for r in records.values())

@@ -1,0 +1,262 @@
+"""Merging records into papers: the sample's known duplicates, identifiers, the documented
+merge policy, and independence from input order."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from generator.dedupe import merge_records
+from generator.models import Paper, Record, Source, SourceKind
+from generator.readers.bibtex import read_bibtex
+from generator.readers.curated import read_curated
+from generator.readers.dailypapers import read_dailypapers
+
+SAMPLES = Path(__file__).resolve().parents[1] / "papers"
+
+
+def sample_records(reference_year: int | None = 2025) -> list[Record]:
+    records: list[Record] = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        found, _ = read_dailypapers(f"papers/{path.name}", path.read_text(encoding="utf-8"), reference_year)
+        records += found
+    return records
+
+
+def record(kind: SourceKind, title: str, path: str = "in", line: int = 1, **fields) -> Record:
+    return Record(Source(path, line), kind, title, title, **fields)
+
+
+def one_paper(records: list[Record]) -> Paper:
+    papers, _ = merge_records(records)
+    assert len(papers) == 1, [p.title for p in papers]
+    return papers[0]
+
+
+# --- the sample -------------------------------------------------------------------------------
+
+# Found by hand: titles that occur in more than one dump (grep of the title lines).
+SAMPLE_DUPLICATES = {
+    "Benchmarking Neural Network Training Algorithms": ["000:91", "001:27", "003:61"],
+    "Can we learn better with hard samples?": ["002:29", "003:305"],
+    "Concurrent Adversarial Learning for Large-Batch Training": ["001:155", "002:69"],
+    "Discrete Key-Value Bottleneck": ["001:203", "002:133"],
+    "One Epoch Is All You Need": ["000:87", "003:249"],
+}
+
+
+def short(source: Source) -> str:
+    return f"{Path(source.path).name[:3]}:{source.line}"
+
+
+def test_sample_merges_into_183_papers_and_13_duplicates() -> None:
+    records = sample_records()
+    papers, merges = merge_records(records)
+    assert len(records) == 196
+    assert len(papers) == 183
+    assert sum(len(m.sources) - 1 for m in merges) == 13
+    assert len(merges) == 12
+    assert sum(len(p.sources) for p in papers) == 196  # every record is in exactly one paper
+    assert len({s for p in papers for s in p.sources}) == 196
+
+
+@pytest.mark.parametrize(("title", "sources"), SAMPLE_DUPLICATES.items())
+def test_known_sample_duplicates(title: str, sources: list[str]) -> None:
+    papers, _ = merge_records(sample_records())
+    [paper] = [p for p in papers if p.title == title]
+    assert [short(s) for s in paper.sources] == sources
+
+
+def test_sample_merge_takes_the_richest_data() -> None:
+    papers, _ = merge_records(sample_records(reference_year=2025))
+    bench = next(p for p in papers if p.title == "Benchmarking Neural Network Training Algorithms")
+    # Only the 003 entry has a meta block: 25 authors, Jun 12, 2023, 1 upvote.
+    assert (bench.author_count, bench.year, bench.month, bench.day, bench.upvotes) == (25, 2023, 6, 12, 1)
+    demons = next(p for p in papers if p.title.startswith("Demons in the Detail"))
+    # 001:91 has no meta, 002:261 says `Jan 20 2`: the reference year fills in.
+    assert (demons.year, demons.month, demons.day, demons.upvotes, demons.author_count) == (2025, 1, 20, 2, 10)
+
+
+# --- identifiers ------------------------------------------------------------------------------
+
+IDENTIFIER_CASES = [
+    ({"doi": "10.1000/abc"}, {"doi": "10.1000/abc"}, True),
+    ({"doi": "10.1000/abc"}, {"doi": "10.1000/other"}, False),
+    ({"arxiv_id": "2210.17323"}, {"arxiv_id": "2210.17323"}, True),
+    ({"arxiv_id": "hep-th/9901001"}, {"arxiv_id": "HEP-TH/9901001"}, True),
+    ({"arxiv_id": "2210.17323"}, {"arxiv_id": "2210.17324"}, False),
+    ({"arxiv_id": "2210.17323"}, {"doi": "10.1000/abc"}, False),
+    ({}, {}, False),
+]
+
+
+@pytest.mark.parametrize(("one", "other", "merged"), IDENTIFIER_CASES)
+def test_merge_by_doi_or_arxiv_when_titles_differ(one: dict, other: dict, merged: bool) -> None:
+    records = [
+        record(SourceKind.BIBTEX, "GPTQ: Accurate Post-Training Quantization", "a.bib", 3, **one),
+        record(SourceKind.LISTING, "GPTQ: Accurate Quantization for Generative Transformers", "d.txt", 9, **other),
+    ]
+    papers, merges = merge_records(records)
+    assert len(papers) == (1 if merged else 2)
+    assert len(merges) == (1 if merged else 0)
+
+
+def test_identifiers_merge_transitively() -> None:
+    records = [
+        record(SourceKind.BIBTEX, "Title A", "a.bib", 1, doi="10.1/x"),
+        record(SourceKind.CURATED, "Title B", "c.yml", 1, doi="10.1/x", arxiv_id="2101.00001"),
+        record(SourceKind.LISTING, "Title C", "d.txt", 1, arxiv_id="2101.00001"),
+        record(SourceKind.LISTING, "Title A", "d.txt", 20),
+    ]
+    paper = one_paper(records)
+    assert paper.title == "Title B"  # the curated record ranks first
+    assert len(paper.sources) == 4
+
+
+def test_versions_of_one_preprint_read_from_different_formats_merge() -> None:
+    bib, _ = read_bibtex("a.bib", "@misc{x, title={Some Title}, eprint={2210.17323v2}, archivePrefix={arXiv}}")
+    yml, _, _ = read_curated("c.yml", "papers:\n  - title: A Different Title\n    arxiv: arXiv:2210.17323\n")
+    one_paper(bib + yml)
+
+
+# --- the merge policy -------------------------------------------------------------------------
+
+SHORT = "A truncated abstract."
+LONG = "A truncated abstract. With the rest of it, which the listing cut off, and more detail."
+
+
+def test_richer_abstract_wins_whatever_its_rank() -> None:
+    paper = one_paper(
+        [
+            record(SourceKind.CURATED, "T", "c.yml", 1, abstract=SHORT),
+            record(SourceKind.LISTING, "T", "d.txt", 1, abstract=LONG),
+            record(SourceKind.BIBTEX, "T", "a.bib", 1, abstract=""),
+        ]
+    )
+    assert paper.abstract == LONG
+
+
+def test_explicit_year_beats_reference_year() -> None:
+    from_reference = record(SourceKind.LISTING, "T", "a.txt", 1, year=2025, month=10, day=23, year_from_reference=True)
+    explicit = record(SourceKind.LISTING, "T", "b.txt", 1, year=2024, month=10, day=23)
+    for records in ([from_reference, explicit], [explicit, from_reference]):
+        paper = one_paper(records)
+        assert (paper.year, paper.month, paper.day) == (2024, 10, 23)
+
+
+def test_explicit_year_beats_a_fuller_date_from_the_reference_year() -> None:
+    paper = one_paper(
+        [
+            record(SourceKind.LISTING, "T", "a.txt", 1, year=2025, month=10, day=23, year_from_reference=True),
+            record(SourceKind.LISTING, "T", "b.txt", 1, year=2024),
+        ]
+    )
+    assert paper.year == 2024
+
+
+def test_most_complete_date_wins_then_rank() -> None:
+    paper = one_paper(
+        [
+            record(SourceKind.BIBTEX, "T", "a.bib", 1, year=2023),
+            record(SourceKind.LISTING, "T", "d.txt", 1, year=2023, month=6, day=12),
+        ]
+    )
+    assert (paper.year, paper.month, paper.day) == (2023, 6, 12)
+    paper = one_paper(
+        [
+            record(SourceKind.LISTING, "T", "d.txt", 1, year=2022, month=1),
+            record(SourceKind.BIBTEX, "T", "a.bib", 1, year=2023, month=6),
+        ]
+    )
+    assert (paper.year, paper.month) == (2023, 6)  # equally complete: the better rank
+
+
+def test_upvotes_take_the_maximum() -> None:
+    paper = one_paper(
+        [
+            record(SourceKind.LISTING, "T", "a.txt", 1, upvotes=2),
+            record(SourceKind.LISTING, "T", "b.txt", 1, upvotes=7),
+            record(SourceKind.LISTING, "T", "c.txt", 1),
+            record(SourceKind.BIBTEX, "T", "a.bib", 1),
+        ]
+    )
+    assert paper.upvotes == 7
+    assert one_paper([record(SourceKind.LISTING, "T", "a.txt", 1)]).upvotes is None
+
+
+def test_sources_are_united_and_sorted() -> None:
+    paper = one_paper(
+        [
+            record(SourceKind.LISTING, "T", "papers/b.txt", 40),
+            record(SourceKind.CURATED, "T", "list.yml", 3),
+            record(SourceKind.LISTING, "T", "papers/a.txt", 100),
+            record(SourceKind.LISTING, "T", "papers/a.txt", 9),
+        ]
+    )
+    assert [str(s) for s in paper.sources] == ["list.yml:3", "papers/a.txt:9", "papers/a.txt:100", "papers/b.txt:40"]
+
+
+def test_title_authors_and_bibtex_from_the_best_ranked_record() -> None:
+    paper = one_paper(
+        [
+            record(SourceKind.LISTING, "E²GAN: Efficient Training", "d.txt", 1, author_count=5, organization="Snap"),
+            record(
+                SourceKind.BIBTEX,
+                "E2GAN: Efficient Training",
+                "a.bib",
+                1,
+                authors=("Yifan Gong", "Zheng Zhan"),
+                bibtex_key="gong2024e2gan",
+                bibtex_type="inproceedings",
+                bibtex_fields=(("title", "E$^{2}$GAN: Efficient Training"),),
+                urls=("https://b.example",),
+            ),
+            record(SourceKind.CURATED, "E²GAN: Efficient Training!", "c.yml", 1, urls=("https://c.example",), topic="gan"),
+        ]
+    )
+    assert paper.title == "E²GAN: Efficient Training!"
+    assert paper.authors == ("Yifan Gong", "Zheng Zhan")
+    assert paper.author_count == 5  # the listing counted more authors than the list names
+    assert paper.organization == "Snap"
+    assert (paper.bibtex_key, paper.bibtex_type) == ("gong2024e2gan", "inproceedings")
+    assert paper.urls == ("https://c.example", "https://b.example")
+    assert paper.topic_override == "gan"
+
+
+# --- order independence -----------------------------------------------------------------------
+
+
+def synthetic_records() -> list[Record]:
+    return [
+        record(SourceKind.BIBTEX, "GPTQ: Accurate Post-Training Quantization", "a.bib", 3, doi="10.1/gptq", year=2022),
+        record(SourceKind.CURATED, "GPTQ", "c.yml", 2, doi="10.1/gptq", tags=("PTQ",), abstract=SHORT),
+        record(SourceKind.BIBTEX, "Benchmarking Neural Network Training Algorithms", "a.bib", 20, authors=("George E. Dahl",), year=2023),
+        record(SourceKind.LISTING, "Same Length A", "x.txt", 1, abstract="aaaa", upvotes=1),
+        record(SourceKind.LISTING, "Same Length A", "y.txt", 1, abstract="bbbb", upvotes=3),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_input_order_does_not_change_the_result(seed: int) -> None:
+    records = sample_records() + synthetic_records()
+    expected_papers, expected_merges = merge_records(records)
+    shuffled = list(records)
+    random.Random(seed).shuffle(shuffled)
+    assert shuffled != records
+    papers, merges = merge_records(shuffled)
+    assert papers == expected_papers
+    assert merges == expected_merges
+
+
+def test_equal_length_abstracts_tie_break_by_source_not_order() -> None:
+    a = record(SourceKind.LISTING, "T", "x.txt", 1, abstract="aaaa")
+    b = record(SourceKind.LISTING, "T", "y.txt", 1, abstract="bbbb")
+    assert one_paper([a, b]).abstract == one_paper([b, a]).abstract == "aaaa"
+
+
+def test_merging_is_idempotent_on_single_records() -> None:
+    single = record(SourceKind.LISTING, "Alone", "d.txt", 5, abstract="x", upvotes=3, year=2020)
+    paper = one_paper([single])
+    assert (paper.title, paper.abstract, paper.upvotes, paper.year, paper.sources) == ("Alone", "x", 3, 2020, (single.source,))
