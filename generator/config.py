@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,9 @@ class Config:
 
 def slugify(text: str) -> str:
     """A URL-safe slug: lowercase ASCII letters, digits and single dashes, never empty."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold().encode("ascii", "ignore").decode()).strip("-")
+    # Decompose first, so that `Über` keeps its `u` when the accent is dropped.
+    folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     return slug[:60].rstrip("-") or "topic"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.config import ConfigError
 from generator.models import Paper
 
 STOPWORDS = frozenset(
@@ -78,12 +79,23 @@ def title_words(title: str) -> list[str]:
     return significant or [w for w in words if w] or ["paper"]
 
 
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def surname(name: str) -> str:
+    """`Elias Frantar`, `Frantar, Elias` → `frantar`; `John Smith Jr.` → `smith`, not `jr`."""
+    family = name.split(",")[0] if "," in name else name
+    words = [word for word in map(ascii_word, family.split()) if word]
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    return words[-1] if words else "anon"
+
+
 def base_key(paper: Paper) -> str:
     words = title_words(paper.title)
     year = str(paper.year) if paper.year else ""
     if paper.authors:
-        surname = ascii_word(paper.authors[0].split()[-1]) or "anon"
-        return f"{surname}{year}{words[0]}"[:48]
+        return f"{surname(paper.authors[0])}{year}{words[0]}"[:48]
     second = words[1] if len(words) > 1 else ""
     return f"{words[0]}{year}{second}"[:48]
 
@@ -137,11 +149,19 @@ def _suffixes():
 
 
 def load_pinned(path: Path) -> dict[str, str]:
+    """The key file; a broken one stops the build (as a `ConfigError` naming `path:line`)
+    rather than be silently replaced, which would hand out new keys."""
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ConfigError(
+            f"{path}:{mark.line + 1 if mark else 1}: invalid YAML in the key file: {getattr(error, 'problem', error)}"
+        ) from error
     if not isinstance(data, dict):
-        raise ValueError(f"{path}:1: expected a mapping of paper identity to citation key")
+        raise ConfigError(f"{path}:1: expected a mapping of paper identity to citation key")
     return {str(identity): str(key) for identity, key in data.items()}
 
 

@@ -1,0 +1,165 @@
+"""Citation keys: readable formats, uniqueness ignoring case, `a`/`b` suffixes, stability as
+the collection grows, and the key file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.config import ConfigError
+from generator.dedupe import merge_records
+from generator.keys import assign_keys, dump_pinned, load_pinned
+from generator.models import Paper, Source
+from generator.normalize import title_identity
+from generator.readers.dailypapers import read_dailypapers
+
+SAMPLES = Path(__file__).resolve().parents[1] / "papers"
+
+
+def paper(title: str, year: int | None = None, authors: tuple[str, ...] = (), bibtex_key: str = "") -> Paper:
+    return Paper(
+        identity=title_identity(title),
+        title=title,
+        original_title=title,
+        abstract="",
+        authors=authors,
+        author_count=len(authors) or None,
+        organization="",
+        year=year,
+        month=None,
+        day=None,
+        upvotes=None,
+        doi="",
+        arxiv_id="",
+        urls=(),
+        venue="",
+        sources=(Source("in", 1),),
+        bibtex_key=bibtex_key,
+    )
+
+
+def key_of(p: Paper, pinned: dict[str, str] | None = None) -> str:
+    return assign_keys([p], pinned or {})[p.identity]
+
+
+FORMAT_CASES = [
+    # surname + year + first significant title word
+    (paper("GPTQ: Accurate Post-Training Quantization", 2022, ("Elias Frantar", "Dan Alistarh")), "frantar2022gptq"),
+    (paper("On the Difficulty of Training Recurrent Neural Networks", 2013, ("Razvan Pascanu",)), "pascanu2013difficulty"),
+    (paper("Über Kompression", 2021, ("Jörg Müller",)), "muller2021uber"),
+    (paper("Read After the Broken One", 2019, ("John Smith Jr.",)), "smith2019read"),
+    (paper("Layer Normalization", 2016, ("Ba, Jimmy Lei",)), "ba2016layer"),
+    (paper("E²GAN: Efficient Training", 2024, ("Yifan Gong",)), "gong2024e2gan"),
+    # no authors (Daily Papers): first word + year + second word
+    (paper("GPTQ: Accurate Post-Training Quantization", 2022), "gptq2022accurate"),
+    (paper("A Multigrid Method for Efficiently Training Video Models", 2019), "multigrid2019method"),
+    (paper("Layer Normalization"), "layernormalization"),
+    # the user's own BibTeX key is kept when BibTeX and URLs can carry it
+    (paper("Whatever", 2020, ("A B",), bibtex_key="MyOwnKey:2020"), "MyOwnKey:2020"),
+    (paper("Whatever", 2020, ("Ann Bee",), bibtex_key="has space"), "bee2020whatever"),
+    (paper("Whatever", 2020, ("Ann Bee",), bibtex_key="x" * 65), "bee2020whatever"),
+]
+
+
+@pytest.mark.parametrize(("p", "key"), FORMAT_CASES, ids=[c[1] for c in FORMAT_CASES])
+def test_readable_key_formats(p: Paper, key: str) -> None:
+    assert key_of(p) == key
+
+
+def test_collisions_get_a_b_suffixes() -> None:
+    papers = [
+        paper("Scaling Laws for Neural Language Models", 2020, ("Jared Kaplan",)),
+        paper("Scaling Laws for Autoregressive Generative Modeling", 2020, ("Tom Henighan", "Jared Kaplan")),
+        paper("Scaling Laws for Transfer", 2021, ("Danny Hernandez",)),
+        paper("Scaling Laws Under the Microscope", 2020, ("Jared Kaplan",)),
+        paper("Scaling Laws Revisited", 2020, ("Jared Kaplan",)),
+    ]
+    keys = assign_keys(papers, {})
+    kaplan = sorted(keys[p.identity] for p in papers if p.authors[0] == "Jared Kaplan")
+    assert kaplan == ["kaplan2020scaling", "kaplan2020scalinga", "kaplan2020scalingb"]
+    assert keys[papers[2].identity] == "hernandez2021scaling"
+
+
+def test_keys_are_unique_ignoring_case() -> None:
+    papers = [
+        paper("Alpha", 2020, bibtex_key="Smith2020"),
+        paper("Beta", 2020, bibtex_key="smith2020"),
+        paper("Gamma Paper", 2020, ("Jo Smith",), bibtex_key="SMITH2020"),
+    ]
+    keys = list(assign_keys(papers, {}).values())
+    assert len({k.lower() for k in keys}) == 3
+    assert "Smith2020" in keys  # the first by identity keeps the user's spelling
+
+
+def test_a_generated_key_does_not_take_a_pinned_key_in_another_case() -> None:
+    newcomer = paper("Layer Normalization", 2016, ("Jimmy Ba",))
+    keys = assign_keys([newcomer], {"some removed paper": "BA2016LAYER"})
+    assert keys[newcomer.identity].lower() != "ba2016layer"
+
+
+def test_keys_are_stable_when_a_colliding_paper_is_added() -> None:
+    old = [
+        paper("Efficient Training of Language Models", 2023, ("Wei Zhang",)),
+        paper("Efficient Transformers: A Survey", 2023, ("Wei Zhang",)),
+    ]
+    first = assign_keys(old, {})
+    assert sorted(first.values()) == ["zhang2023efficient", "zhang2023efficienta"]
+    # A newcomer with the same base key whose identity sorts before both.
+    newcomer = paper("Efficient Attention", 2023, ("Wei Zhang",))
+    assert newcomer.identity < min(p.identity for p in old)
+    unpinned = assign_keys([*old, newcomer], {})
+    assert any(unpinned[p.identity] != first[p.identity] for p in old), "the scenario must be one where sorting alone moves keys"
+    second = assign_keys([*old, newcomer], first)
+    assert {p.identity: second[p.identity] for p in old} == first
+    assert second[newcomer.identity] == "zhang2023efficientb"
+
+
+def test_a_removed_papers_key_is_not_handed_on() -> None:
+    gone, stays = paper("Efficient Training", 2023, ("Wei Zhang",)), paper("Efficient Inference", 2023, ("Wei Zhang",))
+    pinned = assign_keys([gone, stays], {})
+    later = paper("Efficient Serving", 2023, ("Wei Zhang",))
+    keys = assign_keys([stays, later], pinned)
+    assert keys[stays.identity] == pinned[stays.identity]
+    assert keys[later.identity] not in {k.lower() for k in pinned.values()}
+
+
+def test_user_key_that_collides_with_a_pinned_key_is_suffixed() -> None:
+    pinned_paper = paper("Layer Normalization", 2016, ("Jimmy Ba",))
+    pinned = assign_keys([pinned_paper], {})
+    user = paper("Something Else", 2016, bibtex_key="ba2016layer")
+    keys = assign_keys([pinned_paper, user], pinned)
+    assert keys[pinned_paper.identity] == "ba2016layer"
+    assert keys[user.identity] == "ba2016layera"
+
+
+def test_sample_keys_are_readable_and_unique() -> None:
+    records = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        records += read_dailypapers(path.name, path.read_text(encoding="utf-8"), 2025)[0]
+    papers, _ = merge_records(records)
+    keys = assign_keys(papers, {})
+    assert len(keys) == 183
+    assert len({k.lower() for k in keys.values()}) == 183
+    assert all(re.fullmatch(r"[a-z0-9]+", k) for k in keys.values()), keys
+    # GPTQ is only in 000, a dump without dates or authors: word + word, no year.
+    assert keys["gptq accurate post training quantization for generative pre trained transformers"] == "gptqaccurate"
+    # Deterministic: the same papers in another order give the same keys.
+    assert assign_keys(list(reversed(papers)), {}) == keys
+
+
+def test_key_file_round_trip(tmp_path: Path) -> None:
+    keys = {"gptq accurate post training quantization": "frantar2022gptq", "über kompression": "muller2021uber"}
+    path = tmp_path / "citation-keys.yml"
+    path.write_text(dump_pinned(keys), encoding="utf-8")
+    assert load_pinned(path) == keys
+    assert load_pinned(tmp_path / "missing.yml") == {}
+
+
+@pytest.mark.parametrize(("text", "line"), [("- just\n- a list\n", 1), ("a: b\nc: [\n", 3), ("a: b\n  c: d\n", 2)])
+def test_a_broken_key_file_is_a_config_error_naming_the_line(tmp_path: Path, text: str, line: int) -> None:
+    path = tmp_path / "citation-keys.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(f"{path}:{line}:")):
+        load_pinned(path)
