@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
         config = load_config(arguments.config)
-        report = build(config, tuple(arguments.input))
+        # Paths in review.yml are relative to it; paths typed on the command line, to here.
+        report = build(config, tuple(str(Path(path).absolute()) for path in arguments.input))
     except (ConfigError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -24,7 +24,9 @@ def find_input_files(patterns: list[str], root: Path) -> tuple[list[Path], list[
     for pattern in patterns:
         path = Path(pattern) if Path(pattern).is_absolute() else root / pattern
         if any(ch in pattern for ch in "*?["):
-            matches = [Path(p) for p in sorted(glob.glob(str(path), recursive=True))]
+            matches = [Path(p) for p in sorted(glob.glob(str(path), recursive=True)) if Path(p).is_file()]
+            if not matches:  # most likely a typo: say so rather than build a smaller site
+                problems.append(Problem(Source(pattern, 0), "no files match this pattern"))
         elif path.is_dir():
             matches = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
         elif path.is_file():
