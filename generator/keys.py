@@ -115,7 +115,7 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
         taken.add(key.lower())  # a removed paper keeps its key reserved: no one inherits it
         if identity in identities:
             assigned[identity] = key
-    ordered = sorted(papers, key=lambda p: (not is_usable_user_key(p.bibtex_key), p.identity))
+    ordered = sorted(papers, key=_claim_order)
     for paper in ordered:
         if paper.identity in assigned:
             continue
@@ -124,6 +124,14 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
         taken.add(key.lower())
         assigned[paper.identity] = key
     return assigned
+
+
+def _claim_order(paper: Paper) -> tuple:
+    """Users' own keys first; of two entries that share one (a duplicate key, which the
+    BibTeX reader reports), the one read first keeps it. Then generated keys, by identity."""
+    if is_usable_user_key(paper.bibtex_key):
+        return (0, paper.sources[:1], paper.identity)
+    return (1, (), paper.identity)
 
 
 def _free(wanted: str, taken: set[str]) -> str:

@@ -13,6 +13,7 @@ from generator.dedupe import merge_records
 from generator.keys import assign_keys, dump_pinned, load_pinned
 from generator.models import Paper, Source
 from generator.normalize import title_identity
+from generator.readers.bibtex import read_bibtex
 from generator.readers.dailypapers import read_dailypapers
 
 SAMPLES = Path(__file__).resolve().parents[1] / "papers"
@@ -163,3 +164,14 @@ def test_a_broken_key_file_is_a_config_error_naming_the_line(tmp_path: Path, tex
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(f"{path}:{line}:")):
         load_pinned(path)
+
+
+def test_of_a_duplicate_bibtex_key_the_first_entry_keeps_it() -> None:
+    # The second entry's title sorts first, so ordering by title alone would hand it the key.
+    text = "@article{dup, title={Zebra Finches Sing}, year=2020}\n\n@article{dup, title={Aardvarks Dig}, year=2021}\n"
+    records, problems = read_bibtex("refs.bib", text)
+    assert len(records) == 2 and "kept under a new key" in problems[0].message
+    papers, _ = merge_records(records)
+    keys = assign_keys(papers, {})
+    by_title = {p.title: keys[p.identity] for p in papers}
+    assert by_title == {"Zebra Finches Sing": "dup", "Aardvarks Dig": "dupa"}
