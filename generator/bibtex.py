@@ -1,0 +1,415 @@
+"""BibTeX export: one entry per paper, written with bibtexparser 2, escaped here.
+
+bibtexparser 2 writes field values exactly as given, so every value is made safe before it
+reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `plain` and
+`plainnat` (see tests/test_latex.py, which checks it on real TeX):
+
+- **Text** (title, author, note, …) is cleaned (NFC; control, zero-width and bidi characters
+  dropped; whitespace collapsed to single spaces, so a value never spans lines) and then
+  encoded character by character:
+  - LaTeX specials become commands: `\\& \\% \\$ \\# \\_`, `{\\textbackslash}`,
+    `{\\textasciicircum}`, `{\\textasciitilde}`, `{\\textbraceleft}`/`{\\textbraceright}`
+    (never `\\{`: BibTeX counts that brace, LaTeX does not, and the two disagree on where
+    the value ends), `{\\textless}`, `{\\textgreater}`, `{\\textbar}` (OT1 has no glyphs
+    for `< > |`).
+  - Other non-ASCII characters go through pylatexenc's `unicode_to_latex`, and its answer
+    is kept only when every command in it is one this module has seen compile under
+    pdflatex's default OT1 encoding with no package (`_TEXT_MACROS`, `_MATH_MACROS`; math
+    ones only inside `\\ensuremath{…}`). That rules out T1-only letters (`\\dh`, `\\k`)
+    and amssymb symbols. A few characters get a hand-picked form (`×` → `\\ensuremath{\\times}`,
+    `²` → `\\textsuperscript{2}`, dashes and curly quotes → `--`, `` ` ``, `''`). What is
+    still unmapped is reduced to its ASCII letters (NFKD: `ą` → `a`, `ﬁ` → `fi`) or else
+    becomes `?`. The output is pure ASCII: no raw non-ASCII character ever reaches TeX.
+  - Every command is wrapped in braces (`{\\'e}`): a BibTeX "special character", which
+    styles treat as one letter and whose command name they never change case.
+- **Titles** additionally brace every word styles must not lowercase: two capitals or a
+  capital after the first letter (`GPTQ`, `LoRA`, `iPhone`), letters mixed with digits
+  (`FP8`, `3D`, `E²GAN`), and single capital letters other than `A`.
+- **URLs and DOIs** are verbatim fields (plainnat prints them with `\\url`/`\\doi`, which need
+  the `url` or `hyperref` package, as plainnat's documentation says): they stay raw except
+  for characters that are not legal in a URI or that would unbalance BibTeX braces, which
+  are percent-encoded.
+- **Generated entries** are `@misc` (no required fields, so no style warns about a missing
+  journal or booktitle): title, author (or, without authors, a `key` field to sort by, and
+  the organisation as `note`), `howpublished` for a venue, year (`n.d.` when unknown:
+  plainnat warns "empty year" otherwise), month as the bare macro `jan`…`dec`, doi, url,
+  and `eprint` + `archiveprefix` for arXiv papers. A list of authors that the listing
+  only counted in part ends in `and others`.
+- **A user's own entry** (read from their BibTeX) is written back as they wrote it: their
+  entry type and their undecoded, macro-resolved values, under `paper.key`; only raw
+  non-ASCII characters in them are written as LaTeX (pdflatex cannot read `ε`). A value that
+  is not brace-balanced (for BibTeX, which counts `\\{`, and for LaTeX, which does not),
+  ends in a lone backslash or starts a line with `@` falls back to the escaped decoded
+  text. `file` fields (local attachment paths) are dropped, and a `key` field is added
+  when the entry has no author, editor or key, so that BibTeX can sort it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+from pylatexenc.latexencode import unicode_to_latex
+
+from generator.keys import STOPWORDS
+from generator.models import Paper
+from generator.normalize import clean_whitespace
+from generator.readers.bibtex import latex_to_text
+
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Fields of a user's entry that are never published: local paths on their machine.
+PRIVATE_FIELDS = frozenset({"file"})
+
+_SPECIALS = {
+    "\\": "{\\textbackslash}",
+    "{": "{\\textbraceleft}",
+    "}": "{\\textbraceright}",
+    "&": "\\&",
+    "%": "\\%",
+    "$": "\\$",
+    "#": "\\#",
+    "_": "\\_",
+    "^": "{\\textasciicircum}",
+    "~": "{\\textasciitilde}",
+    "<": "{\\textless}",
+    ">": "{\\textgreater}",
+    "|": "{\\textbar}",
+}
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni"))
+# Hand-picked forms: plainer than pylatexenc's (ASCII dashes and quotes sort and purify
+# well in BibTeX) or free of textcomp symbols that minimal TeX installs render as bitmaps.
+_PREFERRED = {
+    "×": "\\ensuremath{\\times}",
+    "÷": "\\ensuremath{\\div}",
+    "·": "\\ensuremath{\\cdot}",
+    "°": "\\ensuremath{^\\circ}",
+    "µ": "\\ensuremath{\\mu}",
+    "→": "\\ensuremath{\\rightarrow}",
+    "←": "\\ensuremath{\\leftarrow}",
+    "↑": "\\ensuremath{\\uparrow}",
+    "↓": "\\ensuremath{\\downarrow}",
+    "–": "--",
+    "—": "---",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "‘": "`",
+    "’": "'",
+    "‚": ",",
+    "“": "``",
+    "”": "''",
+    "„": ",,",
+    "«": "``",
+    "»": "''",
+    "‹": "`",
+    "›": "'",
+    "ð": "d",
+    "Ð": "D",
+    "đ": "d",
+    "Đ": "D",
+    "þ": "th",
+    "Þ": "Th",
+    "ŋ": "ng",
+    "Ŋ": "Ng",
+} | {sup: f"\\textsuperscript{{{digit}}}" for sup, digit in _SUPERSCRIPTS.items()}
+
+# Commands that compiled with pdflatex (TeX Live 2022, default OT1 encoding, no package)
+# with no error or warning, measured one by one over pylatexenc's table for U+00A0–U+024F,
+# Greek, Latin Extended Additional, U+2000–U+22FF and enclosed alphanumerics.
+_TEXT_MACROS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    " ' , - . ; = ^ ` ~ AE ae c enskip H hspace i IJ ij L l nolinebreak O o OE oe quad r ss u v
+    textasciiacute textasciidieresis textasciimacron textasteriskcentered textbrokenbar textbullet
+    textcelsius textcent textcircledP textcolonmonetary textcompwordmark textcopyright textcurrency
+    textdagger textdaggerdbl textdegree textdiscount textdiv textdong textdownarrow textellipsis
+    textemdash textendash textestimated texteuro textexclamdown textflorin textfractionsolidus
+    textinterrobang textleftarrow textlira textlnot textmho textmu textnaira textnumero textonehalf
+    textonequarter textonesuperior textordfeminine textordmasculine textparagraph textperiodcentered
+    textpertenthousand textperthousand textpeso textquestiondown textquotedblleft textquotedblright
+    textquoteleft textquoteright textrecipe textreferencemark textregistered textrightarrow textsc
+    textsection textservicemark textsterling textthreequarters textthreesuperior texttimes
+    texttrademark texttwosuperior textuparrow textwon textyen
+        """,
+    )
+)
+_MATH_MACROS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    ! , ; aleph alpha angle approx asymp beta bigcap bigcup bigvee bigwedge bowtie bullet cap cdot
+    cdots chi circ cong coprod cup dashv ddot ddots Delta delta diamond doteq Downarrow ell epsilon
+    equiv eta exists forall Gamma gamma geq gg hbar hookleftarrow hookrightarrow in infty int iota
+    kappa kern Lambda lambda Leftarrow leftharpoondown leftharpoonup Leftrightarrow leftrightarrow leq
+    ll mapsto mathbin mid mp mu nabla nearrow neq ni not notin nu nwarrow odot oint Omega omega ominus
+    oplus oslash otimes parallel partial perp Phi phi Pi pi pm prec preceq prod propto Psi psi rho
+    Rightarrow rightharpoondown rightharpoonup rightleftharpoons searrow Sigma sigma sim simeq sqcap
+    sqcup sqrt sqsubseteq sqsupseteq star subset subseteq succ succeq sum supset supseteq swarrow tau
+    Theta theta times top Uparrow Updownarrow updownarrow uplus upsilon varepsilon varphi varpi
+    varrho varsigma vartheta vdash vdots vee Vert wedge wp wr Xi xi zeta
+        """,
+    )
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_MACRO = re.compile(r"\\([A-Za-z]+|.)")
+_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, any script (², ε included)
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/-]")
+_ARXIV_SAFE = re.compile(r"^[A-Za-z0-9./-]+$")
+
+
+# --- files and entries -------------------------------------------------------------------
+
+
+def bibtex_file(papers: list[Paper]) -> str:
+    """A whole .bib file: entries in the given order, a blank line between them."""
+    keys = [citation_key(paper).lower() for paper in papers]
+    if len(set(keys)) != len(keys):
+        duplicate = next(key for key in keys if keys.count(key) > 1)
+        raise ValueError(f"citation key {duplicate!r} is used by more than one paper")
+    if not papers:
+        return ""
+    library = Library([paper_entry(paper) for paper in papers])
+    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT)
+
+
+def bibtex_entry(paper: Paper) -> str:
+    """One entry, as shown on the site for copying."""
+    return bibtex_file([paper])
+
+
+def _format() -> BibtexFormat:
+    fmt = BibtexFormat()
+    fmt.indent = "  "
+    fmt.block_separator = "\n"  # each entry already ends in a newline: one blank line
+    return fmt
+
+
+_FORMAT = _format()
+
+
+def paper_entry(paper: Paper) -> Entry:
+    if paper.bibtex_fields and paper.bibtex_type:
+        return Entry(paper.bibtex_type, citation_key(paper), user_fields(paper))
+    return Entry("misc", citation_key(paper), generated_fields(paper))
+
+
+def citation_key(paper: Paper) -> str:
+    """`paper.key`, which keys.py makes BibTeX-safe; anything else is replaced rather than
+    allowed to break the entry (a key cannot be escaped)."""
+    return _KEY_UNSAFE.sub("-", paper.key) or "paper"
+
+
+def _braced(value: str) -> str:
+    return "{" + value + "}"
+
+
+# --- a user's own entry --------------------------------------------------------------------
+
+
+def user_fields(paper: Paper) -> list[Field]:
+    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS]
+    names = {name for name, _ in paper.bibtex_fields}
+    if not names & {"author", "editor", "key"}:
+        fields.append(Field("key", _braced(sort_key(paper))))
+    return fields
+
+
+def _user_field(name: str, value: str) -> Field:
+    if name == "month" and value.strip().lower() in MONTH_MACROS:
+        return Field(name, value.strip().lower())  # the macro, as the user most likely wrote it
+    if is_safe_value(value):
+        return Field(name, _braced(_NON_ASCII.sub(lambda match: latex_char(match[0]), value)))
+    # Unbalanced: the decoded text, escaped, is the best that can be said safely.
+    decoded = latex_to_text(value)
+    return Field(name, _braced(latex_title(decoded) if name == "title" else latex_text(decoded)))
+
+
+def is_safe_value(value: str) -> bool:
+    """True when a raw LaTeX value can be written between braces without ending the entry
+    early for BibTeX, bibtexparser or LaTeX."""
+    if re.search(r"(?<!\\)(\\\\)*\\$", value) or re.search(r"^\s*@", value, flags=re.M):
+        return False
+    return _balanced(value, escapes_count=True) and _balanced(value, escapes_count=False)
+
+
+def _balanced(value: str, escapes_count: bool) -> bool:
+    depth = 0
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char == "\\" and not escapes_count:
+            index += 2  # `\{`, `\}` and `\\` are not braces for LaTeX
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+        index += 1
+    return depth == 0
+
+
+# --- an entry made from what the listings say ------------------------------------------------
+
+
+def generated_fields(paper: Paper) -> list[Field]:
+    fields = [Field("title", _braced(latex_title(paper.title)))]
+    if paper.authors:
+        fields.append(Field("author", _braced(author_list(paper))))
+    else:
+        fields.append(Field("key", _braced(sort_key(paper))))  # BibTeX sorts by it
+    if paper.venue:
+        fields.append(Field("howpublished", _braced(latex_text(paper.venue))))
+    # plainnat warns "empty year" for every entry without one; "n.d." (no date) is the
+    # usual way to say it, and it is what author-year labels then show.
+    fields.append(Field("year", _braced(str(paper.year) if paper.year else "n.d.")))
+    if paper.year and paper.month and 1 <= paper.month <= 12:
+        fields.append(Field("month", MONTH_MACROS[paper.month - 1]))
+    if paper.doi:
+        fields.append(Field("doi", _braced(url_value(paper.doi))))
+    if url := _main_url(paper):
+        fields.append(Field("url", _braced(url_value(url))))
+    if paper.arxiv_id and _ARXIV_SAFE.match(paper.arxiv_id):
+        fields.append(Field("eprint", _braced(paper.arxiv_id)))
+        fields.append(Field("archiveprefix", "{arXiv}"))
+    if not paper.authors and paper.organization:
+        fields.append(Field("note", _braced(latex_text(paper.organization))))
+    return fields
+
+
+def _main_url(paper: Paper) -> str:
+    if paper.urls:
+        return paper.urls[0]
+    return f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else ""
+
+
+def author_list(paper: Paper) -> str:
+    names = [bibtex_name(name) for name in paper.authors if clean_whitespace(name)]
+    if paper.author_count and paper.author_count > len(names):
+        names.append("others")  # the listing named only some: styles print "et al."
+    return " and ".join(names)
+
+
+def bibtex_name(name: str) -> str:
+    """A display name ("Ada Lovelace") as a BibTeX name. A comma would make BibTeX read
+    "Last, First", a word "and" would split the name in two and "others" means "et al.",
+    so such names are braced whole (BibTeX then treats them as one corporate name)."""
+    text = latex_text(name)
+    if "," in text or re.search(r"\band\b", text, flags=re.I) or text.lower() == "others":
+        return _braced(text)
+    return text
+
+
+def sort_key(paper: Paper) -> str:
+    """The `key` field of an entry without authors: BibTeX sorts by it, and plainnat shows it
+    as the citation label, so a readable word: the short name, else the first title word
+    that is not a stopword ("The", "A")."""
+    words = _WORD.findall(clean_whitespace(paper.short_name)) or _WORD.findall(clean_whitespace(paper.title))
+    significant = [word for word in words if word.lower() not in STOPWORDS] or words
+    return latex_text(significant[0][:40]) if significant else "Anonymous"
+
+
+# --- escaping ----------------------------------------------------------------------------------
+
+
+def latex_text(text: str) -> str:
+    """Plain text as LaTeX for pdflatex: ASCII only, balanced braces (module docstring)."""
+    return "".join(latex_char(char) for char in clean_whitespace(text))
+
+
+def latex_title(title: str) -> str:
+    """`latex_text`, with words that styles must not lowercase protected by braces."""
+    title = clean_whitespace(title)
+    parts: list[str] = []
+    position = 0
+    for match in _WORD.finditer(title):
+        parts.append(_encode(title[position : match.start()]))
+        word = _encode(match[0])
+        parts.append(_braced(word) if needs_protection(match[0]) else word)
+        position = match.end()
+    parts.append(_encode(title[position:]))
+    return "".join(parts)
+
+
+def needs_protection(word: str) -> bool:
+    """GPTQ, LoRA, MoE, FP8, CityGaussianV2, E²GAN, 3D, X: yes. Model, adam, A, 2024: no."""
+    has_letter = any(char.isalpha() for char in word)
+    if any(char.isupper() for char in word[1:]):
+        return True
+    if has_letter and any(char.isdigit() for char in word):
+        return True
+    return len(word) == 1 and word.isupper() and word != "A"
+
+
+def _encode(text: str) -> str:
+    return "".join(latex_char(char) for char in text)
+
+
+@lru_cache(maxsize=8192)
+def latex_char(char: str) -> str:
+    """One character as LaTeX that compiles under pdflatex with no package."""
+    if char in _SPECIALS:
+        return _SPECIALS[char]
+    if _PRINTABLE_ASCII.match(char):
+        return char
+    if unicodedata.category(char)[0] in "CZ" or unicodedata.combining(char):
+        return " " if unicodedata.category(char) == "Zs" else ""  # controls, marks left alone
+    if char in _PREFERRED:
+        return _wrap(_PREFERRED[char])
+    encoded = _pylatexenc(char)
+    if encoded is not None and _compiles(encoded):
+        return _wrap(encoded)
+    return _ascii_fallback(char)
+
+
+def _pylatexenc(char: str) -> str | None:
+    try:
+        return unicode_to_latex(char, non_ascii_only=True, unknown_char_policy="fail", unknown_char_warning=False)
+    except (ValueError, KeyError):
+        return None
+
+
+def _compiles(encoded: str) -> bool:
+    """Only ASCII, balanced, and every command one that was seen to compile in its mode."""
+    if not _PRINTABLE_ASCII.match(encoded) or not _balanced(encoded, escapes_count=True):
+        return False
+    if encoded.startswith("\\ensuremath{") and encoded.endswith("}"):
+        return all(name in _MATH_MACROS for name in _MACRO.findall(encoded[len("\\ensuremath{") : -1]))
+    return all(name in _TEXT_MACROS for name in _MACRO.findall(encoded))
+
+
+def _wrap(encoded: str) -> str:
+    """`{…}` around anything with a command, unless it is one braced group already."""
+    if "\\" not in encoded or _one_group(encoded):
+        return encoded
+    return _braced(encoded)
+
+
+def _one_group(encoded: str) -> bool:
+    return encoded.startswith("{") and encoded.endswith("}") and _balanced(encoded[1:-1], escapes_count=True)
+
+
+def _ascii_fallback(char: str) -> str:
+    """`ą` → `a`, `ﬁ` → `fi`, `Ａ` → `A`; what has no ASCII letters becomes `?`."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    if folded and folded != char and all(c.isascii() and c.isalnum() for c in folded):
+        return folded
+    return "?"
+
+
+def url_value(url: str) -> str:
+    """A URL (or DOI) for a verbatim field: percent-encode what is not legal in a URI, and
+    a `%` that does not start an escape."""
+    return _URL_ILLEGAL.sub(_percent_encode, clean_whitespace(url))
+
+
+_URL_ILLEGAL = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+
+
+def _percent_encode(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match[0].encode("utf-8", "replace"))

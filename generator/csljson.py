@@ -1,0 +1,139 @@
+"""CSL-JSON export (Zotero, Mendeley, pandoc/citeproc): one item per paper.
+
+Text is written as Unicode (`ensure_ascii=False`), never as LaTeX; it is only cleaned of
+control, zero-width and bidi characters. Items keep the given order and their keys are
+sorted, so two runs give the same bytes. Display names ("Ada Lovelace") are split into
+`family`/`given` (with particles and suffixes); what does not look like a person's name
+(one word, or lowercase words such as "and") is kept whole as a `literal`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from generator.models import Paper
+from generator.normalize import clean_whitespace
+
+# BibTeX entry types → CSL types; papers from listings are preprints ("article" in CSL).
+CSL_TYPES = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "manual": "report",
+    "unpublished": "manuscript",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+}
+DEFAULT_TYPE = "article"
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le", "la", "ten", "ter", "zu"})
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def csl_json(papers: list[Paper]) -> str:
+    """A CSL-JSON array, one item per paper, in the given order."""
+    return json.dumps([csl_item(paper) for paper in papers], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def csl_item(paper: Paper) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": paper.key,
+        "citation-key": paper.key,
+        "type": CSL_TYPES.get(paper.bibtex_type, DEFAULT_TYPE),
+        "title": text(paper.title),
+    }
+    if paper.authors:
+        item["author"] = [csl_name(name) for name in paper.authors if text(name)]
+    if paper.year:
+        item["issued"] = {"date-parts": [date_parts(paper)]}
+    optional = {
+        "abstract": text(paper.abstract),
+        "DOI": text(paper.doi),
+        "URL": text(paper_urls(paper)[0]) if paper_urls(paper) else "",
+        "container-title": text(paper.venue),
+        "number": f"arXiv:{text(paper.arxiv_id)}" if paper.arxiv_id else "",
+        "note": "\n".join(notes(paper)),
+        "keyword": ", ".join(text(tag) for tag in paper.tags if text(tag)),
+    }
+    item |= {name: value for name, value in optional.items() if value}
+    return item
+
+
+def text(value: str) -> str:
+    """Display text for an export: one line, no invisible or control characters."""
+    return _CONTROL.sub("", clean_whitespace(value))
+
+
+def date_parts(paper: Paper) -> list[int]:
+    """[year], [year, month] or [year, month, day]: as much as is known, in order."""
+    parts = [paper.year] if paper.year else []
+    if parts and paper.month and 1 <= paper.month <= 12:
+        parts.append(paper.month)
+        if paper.day and 1 <= paper.day <= 31:
+            parts.append(paper.day)
+    return parts
+
+
+def paper_urls(paper: Paper) -> list[str]:
+    """The paper's links, then its arXiv page if it has one that is not among them."""
+    urls = [url for url in paper.urls if text(url)]
+    if paper.arxiv_id:
+        arxiv = f"https://arxiv.org/abs/{paper.arxiv_id}"
+        if arxiv not in urls:
+            urls.append(arxiv)
+    return urls
+
+
+def notes(paper: Paper) -> list[str]:
+    """A curator's note, then the one-sentence summary."""
+    return [note for note in (text(paper.note), text(paper.tldr)) if note]
+
+
+def csl_name(name: str) -> dict[str, str]:
+    parts = split_name(name)
+    return parts if "family" in parts else {"literal": text(name)}
+
+
+def split_name(name: str) -> dict[str, str]:
+    """"Ada Lovelace" → family/given; "Ludwig van Beethoven" → particle too; "Smith, Jr."
+    and "Martin Luther King Jr." → suffix; "Lovelace, Ada" → family/given. A single word or
+    a phrase with lowercase words ("Research and Development") → {} (not a person's name)."""
+    name = text(name)
+    pieces = [piece.strip() for piece in name.split(",")]
+    suffix = ""
+    if len(pieces) > 1 and pieces[-1].lower() in SUFFIXES:
+        suffix = pieces.pop()
+    if len(pieces) > 1:
+        return _without_empty({"family": pieces[0], "given": ", ".join(pieces[1:]), "suffix": suffix}) if pieces[0] else {}
+    tokens = pieces[0].split()
+    if not suffix and len(tokens) > 2 and tokens[-1].lower() in SUFFIXES:
+        suffix = tokens.pop()
+    if len(tokens) < 2 and not suffix:
+        return {}
+    if not tokens:
+        return {}
+    family_start = len(tokens) - 1
+    while family_start > 0 and tokens[family_start - 1].lower() in PARTICLES:
+        family_start -= 1
+    given, particle = tokens[:family_start], tokens[family_start:-1]
+    if any(token[:1].islower() for token in given):
+        return {}  # "Research and Development Team": an organisation, not a person
+    return _without_empty(
+        {"family": tokens[-1], "given": " ".join(given), "non-dropping-particle": " ".join(particle), "suffix": suffix}
+    )
+
+
+def _without_empty(parts: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in parts.items() if value}

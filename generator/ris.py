@@ -1,0 +1,69 @@
+"""RIS export (EndNote, Zotero, Mendeley): one record per paper.
+
+Each line is `TAG  - value` (two-letter tag, two spaces, hyphen, space) ending in CRLF, as
+the RIS specification asks; a record opens with `TY` and closes with `ER  - `, and records
+are separated by a blank line. Values are Unicode on a single line (newlines, control,
+zero-width and bidi characters removed), so no value can start a tag of its own.
+Authors are written `Family, Given` (the form RIS readers split on), or whole when the
+name is not a person's.
+"""
+
+from __future__ import annotations
+
+from generator.csljson import date_parts, notes, paper_urls, split_name, text
+from generator.models import Paper
+
+EOL = "\r\n"
+RIS_TYPES = {
+    "article": "JOUR",
+    "inproceedings": "CPAPER",
+    "conference": "CPAPER",
+    "proceedings": "CONF",
+    "book": "BOOK",
+    "inbook": "CHAP",
+    "incollection": "CHAP",
+    "phdthesis": "THES",
+    "mastersthesis": "THES",
+    "thesis": "THES",
+    "techreport": "RPRT",
+    "report": "RPRT",
+    "manual": "RPRT",
+    "unpublished": "UNPB",
+    "online": "ELEC",
+    "electronic": "ELEC",
+    "www": "ELEC",
+}
+DEFAULT_TYPE = "GEN"
+
+
+def ris_file(papers: list[Paper]) -> str:
+    """Every paper as an RIS record, in the given order."""
+    return EOL.join(ris_record(paper) for paper in papers)
+
+
+def ris_record(paper: Paper) -> str:
+    lines = [("TY", RIS_TYPES.get(paper.bibtex_type, DEFAULT_TYPE)), ("ID", paper.key), ("TI", text(paper.title))]
+    lines += [("AU", ris_name(name)) for name in paper.authors if text(name)]
+    if paper.year:
+        lines.append(("PY", f"{paper.year:04d}"))
+        lines.append(("DA", ris_date(paper)))
+    lines += [("T2", text(paper.venue)), ("AB", text(paper.abstract)), ("DO", text(paper.doi))]
+    lines += [("UR", text(url)) for url in paper_urls(paper)]
+    lines += [("KW", text(tag)) for tag in paper.tags]
+    lines += [("N1", note) for note in notes(paper)]
+    body = "".join(f"{tag}  - {value}{EOL}" for tag, value in lines if value)
+    return f"{body}ER  - {EOL}"
+
+
+def ris_date(paper: Paper) -> str:
+    """`YYYY/MM/DD/`, with the parts not known left empty (`2024/03//`)."""
+    parts = [f"{part:02d}" for part in date_parts(paper)] + ["", "", ""]
+    return f"{parts[0]}/{parts[1]}/{parts[2]}/"
+
+
+def ris_name(name: str) -> str:
+    parts = split_name(name)
+    if "family" not in parts:
+        return text(name)
+    family = " ".join(part for part in (parts.get("non-dropping-particle"), parts["family"]) if part)
+    return ", ".join(part for part in (family, parts.get("given"), parts.get("suffix")) if part)

@@ -1,0 +1,242 @@
+"""BibTeX export: round trips through bibtexparser, hostile text, users' own entries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import bibtexparser
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from paper_factory import hostile_titles, make_paper
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from generator.bibtex import bibtex_entry, bibtex_file, latex_char, latex_text, latex_title, needs_protection, url_value
+from generator.normalize import clean_whitespace
+from generator.readers.bibtex import latex_to_text
+
+# Characters that only pdflatex-with-CJK-fonts could show: they come back as `?` by design.
+LOSSY = re.compile(r"[\u3000-\u9fff\U0001F000-\U0001FFFF]|[ąð]")
+
+
+def _decoder() -> LatexNodes2Text:
+    """pylatexenc's decoder, taught the OT1-safe commands the exporter writes."""
+    db = get_default_latex_context_db()
+    extra = {"textbraceleft": "{", "textbraceright": "}", "textless": "<", "textgreater": ">", "textbar": "|", "textasciicircum": "^"}
+    db.add_context_category("exports", macros=[MacroTextSpec(name, text) for name, text in extra.items()], prepend=True)
+    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=True)
+
+
+DECODER = _decoder()
+
+
+def comparable(text: str) -> str:
+    """Both sides of a title comparison, with the differences that are not losses folded:
+    whitespace, superscripts (`²` is written `\\textsuperscript{2}`) and quote styles."""
+    text = unicodedata.normalize("NFKC", clean_whitespace(text))
+    text = re.sub("[‘’`]", "'", text)
+    return " ".join(text.split())
+
+
+def parse(text: str) -> bibtexparser.Library:
+    return bibtexparser.parse_string(text)
+
+
+def test_round_trip_keeps_every_paper_key_and_title() -> None:
+    papers = [
+        make_paper("GPTQ: Accurate Post-Training Quantization", key="frantar2022gptq", arxiv_id="2210.17323"),
+        make_paper("Mixture-of-Experts with LoRA adapters", key="moe2024lora", authors=(), organization="OpenBMB"),
+        make_paper("E²GAN: Efficient Training of Efficient GANs", key="e2gan2024", urls=("https://example.org/a_b?x=1&y=%20#top",)),
+        make_paper("Naïve Bayes für Übersetzung — ε-greedy", key="naive", doi="10.1000/xyz_1"),
+    ]
+    library = parse(bibtex_file(papers))
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == [paper.key for paper in papers]
+    for paper, entry in zip(papers, library.entries):
+        assert comparable(DECODER.latex_to_text(entry["title"])) == comparable(paper.title)
+
+
+@pytest.mark.parametrize("title", hostile_titles())
+def test_hostile_title_parses_back(title: str) -> None:
+    paper = make_paper(title, key="hostile")
+    text = bibtex_file([paper, make_paper("After it", key="after")])
+    library = parse(text)
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == ["hostile", "after"]
+    assert text.isascii()
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
+    decoded = DECODER.latex_to_text(library.entries[0]["title"])
+    if LOSSY.search(title):
+        assert "?" in decoded
+    else:
+        assert comparable(decoded) == comparable(title)
+
+
+def test_hostile_titles_together_and_without_authors() -> None:
+    titles = hostile_titles()
+    papers = [make_paper(title, key=f"h{index}", authors=() if index % 2 else ("Zoë Ünal",)) for index, title in enumerate(titles)]
+    library = parse(bibtex_file(papers))
+    assert library.failed_blocks == []
+    assert len(library.entries) == len(papers)
+
+
+def test_user_entry_is_written_back_as_written() -> None:
+    fields = (
+        ("title", "{GPTQ}: Accurate Post-Training Quantization for {G}enerative Transformers"),
+        ("author", "Frantar, Elias and Ashkboos, Saleh and Alistarh, Dan"),
+        ("booktitle", "Proc.\\ Int.\\ Conf.\\ on Learning Representations ({ICLR})"),
+        ("year", "2023"),
+        ("month", "may"),
+        ("abstract", "We use $\\epsilon$-accurate {\\'e}tudes \\& 50\\% fewer bits."),
+        ("file", "C\\:\\\\Users\\\\me\\\\gptq.pdf:PDF"),
+    )
+    paper = make_paper("GPTQ", key="frantar2023gptq", bibtex_key="Frantar:2023", bibtex_type="inproceedings", bibtex_fields=fields)
+    text = bibtex_entry(paper)
+    assert text.startswith("@inproceedings{frantar2023gptq,\n")
+    lines = [line.removesuffix(",") for line in text.splitlines()]
+    for name, value in fields[:4] + fields[5:6]:
+        assert f"  {name} = {{{value}}}" in lines
+    assert "  month = may" in lines  # the macro, not the string "may"
+    assert "file" not in text and "Users" not in text
+    entry = bibtexparser.parse_string(text, parse_stack=[]).entries[0]
+    assert {field.key: field.value for field in entry.fields}["abstract"] == "{" + fields[5][1] + "}"
+
+
+def test_user_entry_keeps_its_latex_but_not_raw_non_ascii() -> None:
+    fields = (("title", "{\\'E}tudes on $\\alpha$ and ε with Müller"), ("author", "Müller, J{\\\"o}rg"), ("year", "2020"))
+    paper = make_paper("x", key="etudes", bibtex_type="misc", bibtex_fields=fields)
+    lines = [line.removesuffix(",") for line in bibtex_entry(paper).splitlines()]
+    assert "  title = {{\\'E}tudes on $\\alpha$ and {\\ensuremath{\\varepsilon}} with M{\\\"u}ller}" in lines
+    assert "  author = {M{\\\"u}ller, J{\\\"o}rg}" in lines
+
+
+def test_user_entry_with_unbalanced_value_falls_back_to_escaped_text() -> None:
+    fields = (("title", "Broken } title with {GPTQ"), ("author", "Doe, Jane"), ("journal", "J. of Tests"), ("year", "2020"))
+    paper = make_paper("Broken title", key="doe2020", bibtex_type="article", bibtex_fields=fields)
+    library = parse(bibtex_file([paper, make_paper("Next", key="next")]))
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == ["doe2020", "next"]
+    assert comparable(DECODER.latex_to_text(library.entries[0]["title"])) == comparable(latex_to_text(fields[0][1]))
+    assert library.entries[0]["journal"] == "J. of Tests"
+
+
+@pytest.mark.parametrize("bad", ["ends in a backslash \\", "escaped \\{ brace", "line\n@misc{x, title={y}}"])
+def test_user_values_that_would_end_the_entry_early_are_not_written_raw(bad: str) -> None:
+    paper = make_paper("T", key="k", bibtex_type="misc", bibtex_fields=(("title", "T"), ("note", bad), ("author", "A B")))
+    library = parse(bibtex_file([paper, make_paper("Next", key="next")]))
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == ["k", "next"]
+    assert f"{{{bad}}}" not in bibtex_entry(paper)
+
+
+def test_user_entry_without_author_gets_a_sort_key() -> None:
+    paper = make_paper("Proceedings of Things", key="procs", bibtex_type="misc", bibtex_fields=(("title", "Proceedings of Things"),))
+    entry = parse(bibtex_entry(paper)).entries[0]
+    assert entry["key"] == "Proceedings"
+
+
+def test_generated_entry_fields() -> None:
+    paper = make_paper(
+        "Scaling FP8 Training",
+        key="fp8",
+        authors=("Jane Doe", "Wang Wei"),
+        author_count=5,
+        year=2024,
+        month=10,
+        doi="10.1000/abc",
+        arxiv_id="2401.01234",
+        urls=("https://example.org/p",),
+    )
+    text = bibtex_entry(paper)
+    entry = parse(text).entries[0]
+    assert entry.entry_type == "misc"
+    assert entry["author"] == "Jane Doe and Wang Wei and others"
+    assert "  month = oct," in text.splitlines()  # the macro
+    assert entry["year"] == "2024"
+    assert entry["doi"] == "10.1000/abc"
+    assert entry["url"] == "https://example.org/p"
+    assert entry["eprint"] == "2401.01234"
+    assert entry["archiveprefix"] == "arXiv"
+    assert "key" not in entry.fields_dict
+
+
+def test_entry_without_authors_has_key_and_note_not_author() -> None:
+    paper = make_paper("The MiniCPM Story", key="minicpm", authors=(), author_count=12, organization="openbmb OpenBMB", year=None, month=4)
+    entry = parse(bibtex_entry(paper)).entries[0]
+    assert "author" not in entry.fields_dict
+    assert entry["key"] == "MiniCPM"  # the first word that is not a stopword
+    assert entry["note"] == "openbmb OpenBMB"
+    assert entry["year"] == "n.d."
+    assert "month" not in entry.fields_dict  # a month without a year makes BibTeX warn
+
+
+def test_author_names_that_bibtex_would_split_are_braced() -> None:
+    paper = make_paper("T", key="t", authors=("Research and Development Team", "Smith, Jr.", "Zoë Ünal", "Others"))
+    entry = parse(bibtex_entry(paper)).entries[0]
+    assert entry["author"] == "{Research and Development Team} and {Smith, Jr.} and Zo{\\\"e} {\\\"U}nal and {Others}"
+
+
+def test_acronyms_are_braced_and_ordinary_words_are_not() -> None:
+    title = latex_title("GPTQ and LoRA for MoE in FP8 with CityGaussianV2, E²GAN, 3D Model and X-ray Adam")
+    for protected in ["{GPTQ}", "{LoRA}", "{MoE}", "{FP8}", "{CityGaussianV2}", "{E{\\textsuperscript{2}}GAN}", "{3D}", "{X}-ray"]:
+        assert protected in title
+    for plain in ["and", "Model", "Adam", "with"]:
+        assert "{" + plain + "}" not in title
+
+
+@pytest.mark.parametrize(
+    ("word", "protect"),
+    [("GPTQ", True), ("LoRA", True), ("iPhone", True), ("FP8", True), ("V2", True), ("εGAN", True), ("X", True)]
+    + [("Model", False), ("adam", False), ("A", False), ("2024", False), ("É", True)],
+)
+def test_needs_protection(word: str, protect: bool) -> None:
+    assert needs_protection(word) is protect
+
+
+def test_every_character_encodes_to_balanced_ascii() -> None:
+    for codepoint in list(range(0x20, 0x3000)) + [0x1F600, 0xFEFF, 0x10FFFD]:
+        encoded = latex_char(chr(codepoint))
+        assert encoded.isascii(), hex(codepoint)
+        assert not re.search(r"[\x00-\x1f\x7f]", encoded), hex(codepoint)
+        depth = 0
+        for char in encoded:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, hex(codepoint)
+        assert depth == 0, hex(codepoint)
+
+
+def test_latex_text_escapes_every_special() -> None:
+    assert latex_text("\\ { } & % $ # _ ^ ~") == (
+        "{\\textbackslash} {\\textbraceleft} {\\textbraceright} \\& \\% \\$ \\# \\_ {\\textasciicircum} {\\textasciitilde}"
+    )
+    assert latex_text("é ü ß ε × ²") == "{\\'e} {\\\"u} {\\ss} {\\ensuremath{\\varepsilon}} {\\ensuremath{\\times}} {\\textsuperscript{2}}"
+    assert latex_text("a\u200bb\u202ec\x00d") == "abc d"
+
+
+def test_url_value_keeps_urls_and_encodes_what_uris_cannot_hold() -> None:
+    assert url_value("https://x.org/a_b~c?q=1&r=%20#frag") == "https://x.org/a_b~c?q=1&r=%20#frag"
+    assert url_value("https://x.org/{a} b\\é%zz") == "https://x.org/%7Ba%7D%20b%5C%C3%A9%25zz"
+
+
+def test_output_is_deterministic_and_entry_matches_file() -> None:
+    papers = [make_paper(title, key=f"k{index}") for index, title in enumerate(hostile_titles())]
+    assert bibtex_file(papers) == bibtex_file(list(papers))
+    assert bibtex_file(papers[:1]) == bibtex_entry(papers[0])
+    assert "\n\n@misc{k1," in bibtex_file(papers)
+
+
+def test_duplicate_keys_are_refused() -> None:
+    with pytest.raises(ValueError, match="gptq"):
+        bibtex_file([make_paper("One", key="gptq"), make_paper("Two", key="GPTQ")])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(titles=st.lists(st.text(max_size=200), min_size=1, max_size=5), authors=st.lists(st.text(max_size=30), max_size=3))
+def test_any_text_as_a_title_parses_back(titles: list[str], authors: list[str]) -> None:
+    papers = [make_paper(title, key=f"k{index}", authors=tuple(authors)) for index, title in enumerate(titles)]
+    text = bibtex_file(papers)
+    library = parse(text)
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == [paper.key for paper in papers]
+    assert text.isascii()
