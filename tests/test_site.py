@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import bibtexparser
@@ -68,17 +69,15 @@ def test_paper_text_never_becomes_live_html(built: tuple[Path, subprocess.Comple
         assert live not in html, live
     assert not re.search(r"""href=["']?\s*javascript:""", html, re.I)
     assert ">there</a>" not in html and ">a link</a>" not in html, "Markdown link syntax in paper text became a link"
-    assert "JINJA-EVALUATED" not in html.replace("JINJA-EVALUATED{% endif %}", "")
-    assert "{{ 7*7 }}" in html.replace("&#123;", "{").replace("&#125;", "}") or "{{ 7*7 }}" in html
-    assert "admonition-injection" in html and 'class="admonition danger"' not in html
+    text = unescape(html)
+    assert "{{ 7*7 }}" in text and "{% if true %}JINJA-EVALUATED{% endif %}" in text, "template syntax was evaluated"
+    assert "admonition-injection" in text and 'class="admonition danger"' not in html
 
 
 def test_hostile_text_stays_visible_as_text(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
-    from html import unescape
-
     text = unescape(re.sub(r"<[^>]+>", " ", all_html(built[0])))
     assert '<script>alert("title-xss")</script> Attention Is Not Enough' in text
-    assert "[here](javascript:alert(\"md-link\"))" in text
+    assert '[here](javascript:alert("md-link"))' in text
     assert "‮" not in text and "\u200b" not in text, "bidi override or zero-width character reached a page"
 
 
