@@ -39,9 +39,12 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   entry type and their undecoded, macro-resolved values, under `paper.key`; only raw
   non-ASCII characters in them are written as LaTeX (pdflatex cannot read `ε`). A value that
   is not brace-balanced (for BibTeX, which counts `\\{`, and for LaTeX, which does not),
-  ends in a lone backslash or starts a line with `@` falls back to the escaped decoded
-  text. `file` fields (local attachment paths) are dropped, and a `key` field is added
-  when the entry has no author, editor or key, so that BibTeX can sort it.
+  ends in a lone backslash or starts a line with `@`, or (outside verbatim fields such as
+  `url` and `doi`) holds what pdflatex rejects in text (a raw `& # %`, `_`/`^` outside
+  math, an unclosed `$`) falls back to the escaped decoded text: one user's typo must not
+  break the whole downloadable file. `file` fields (local attachment paths) are dropped;
+  a `key` field is added when the entry has no author, editor or key, so that BibTeX can
+  sort it, and `year` (and `month`) when only a biblatex `date` gave them.
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ from generator.readers.bibtex import latex_to_text
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields of a user's entry that are never published: local paths on their machine.
 PRIVATE_FIELDS = frozenset({"file"})
+# Fields styles print verbatim (with \url, \doi) or not at all: raw `_ % # &` belong there.
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "pdf", "isbn", "issn", "urldate", "date", "eprinttype", "archiveprefix", "primaryclass"})
 
 _SPECIALS = {
     "\\": "{\\textbackslash}",
@@ -216,17 +221,23 @@ def _braced(value: str) -> str:
 def user_fields(paper: Paper) -> list[Field]:
     fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS]
     names = {name for name, _ in paper.bibtex_fields}
+    # Additions BibTeX needs and the entry lacks: a sort key, and the year (and month) a
+    # biblatex `date` gave, which BibTeX styles do not read.
     if not names & {"author", "editor", "key"}:
         fields.append(Field("key", _braced(sort_key(paper))))
+    if "year" not in names and paper.year:
+        fields.append(Field("year", _braced(str(paper.year))))
+        if "month" not in names and paper.month and 1 <= paper.month <= 12:
+            fields.append(Field("month", MONTH_MACROS[paper.month - 1]))
     return fields
 
 
 def _user_field(name: str, value: str) -> Field:
     if name == "month" and value.strip().lower() in MONTH_MACROS:
         return Field(name, value.strip().lower())  # the macro, as the user most likely wrote it
-    if is_safe_value(value):
+    if is_safe_value(value) and (name in VERBATIM_FIELDS or is_valid_text_latex(value)):
         return Field(name, _braced(_NON_ASCII.sub(lambda match: latex_char(match[0]), value)))
-    # Unbalanced: the decoded text, escaped, is the best that can be said safely.
+    # Not safe to write as is: the decoded text, escaped, is the best that can be said safely.
     decoded = latex_to_text(value)
     return Field(name, _braced(latex_title(decoded) if name == "title" else latex_text(decoded)))
 
@@ -237,6 +248,26 @@ def is_safe_value(value: str) -> bool:
     if re.search(r"(?<!\\)(\\\\)*\\$", value) or re.search(r"^\s*@", value, flags=re.M):
         return False
     return _balanced(value, escapes_count=True) and _balanced(value, escapes_count=False)
+
+
+def is_valid_text_latex(value: str) -> bool:
+    """False for what pdflatex rejects in running text: a raw `&` or `#`, `_` or `^` outside
+    math, an unclosed `$`; and for `%`, which would silently drop the rest of a .bbl line."""
+    math = False
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char == "\\":
+            following = value[index + 1 : index + 2]
+            math = {"(": True, ")": False, "[": True, "]": False}.get(following, math)
+            index += 2  # an escaped character, or the first letter of a command
+            continue
+        if char == "$":
+            math = not math
+        elif char in "&#%" or (char in "_^" and not math):
+            return False
+        index += 1
+    return not math
 
 
 def _balanced(value: str, escapes_count: bool) -> bool:

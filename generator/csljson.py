@@ -58,10 +58,11 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         item["author"] = [csl_name(name) for name in paper.authors if text(name)]
     if paper.year:
         item["issued"] = {"date-parts": [date_parts(paper)]}
+    urls = paper_urls(paper)
     optional = {
         "abstract": text(paper.abstract),
         "DOI": text(paper.doi),
-        "URL": text(paper_urls(paper)[0]) if paper_urls(paper) else "",
+        "URL": text(urls[0]) if urls else "",
         "container-title": text(paper.venue),
         "number": f"arXiv:{text(paper.arxiv_id)}" if paper.arxiv_id else "",
         "note": "\n".join(notes(paper)),
@@ -107,13 +108,15 @@ def csl_name(name: str) -> dict[str, str]:
 
 
 def split_name(name: str) -> dict[str, str]:
-    """"Ada Lovelace" → family/given; "Ludwig van Beethoven" → particle too; "Smith, Jr."
-    and "Martin Luther King Jr." → suffix; "Lovelace, Ada" → family/given. A single word or
+    """A display name in parts: "Ada Lovelace" → family/given; "Ludwig van Beethoven" → particle too; "Smith, Jr."
+    and "Martin Luther King Jr." → suffix; "Lovelace, Ada" and "King, Jr., Martin" too. A single word or
     a phrase with lowercase words ("Research and Development") → {} (not a person's name)."""
     name = text(name)
     pieces = [piece.strip() for piece in name.split(",")]
     suffix = ""
-    if len(pieces) > 1 and pieces[-1].lower() in SUFFIXES:
+    if len(pieces) == 3 and pieces[1].lower() in SUFFIXES:
+        suffix = pieces.pop(1)  # BibTeX's "Last, Jr., First"
+    elif len(pieces) > 1 and pieces[-1].lower() in SUFFIXES:
         suffix = pieces.pop()
     if len(pieces) > 1:
         return _without_empty({"family": pieces[0], "given": ", ".join(pieces[1:]), "suffix": suffix}) if pieces[0] else {}

@@ -130,6 +130,34 @@ def test_user_values_that_would_end_the_entry_early_are_not_written_raw(bad: str
     assert f"{{{bad}}}" not in bibtex_entry(paper)
 
 
+@pytest.mark.parametrize("bad", ["raw _under_ score", "50% off", "A & B", "#1", "x^2", "open $math"])
+def test_user_text_that_pdflatex_rejects_falls_back(bad: str) -> None:
+    paper = make_paper("T", key="k", bibtex_type="misc", bibtex_fields=(("title", bad), ("author", "A B"), ("year", "2020")))
+    entry = parse(bibtex_entry(paper)).entries[0]
+    assert entry["title"] != bad
+    assert comparable(DECODER.latex_to_text(entry["title"])) == comparable(latex_to_text(bad))
+
+
+def test_user_latex_that_is_valid_and_verbatim_fields_stay_raw() -> None:
+    fields = (
+        ("title", "$x_1^2$ and \\(y_2\\) with 50\\% \\& \\#1 \\_ ~ {\\'e}"),
+        ("url", "https://x.org/a_b?c=1&d=%20#e~f"),
+        ("doi", "10.1000/a_b"),
+        ("author", "A B"),
+    )
+    paper = make_paper("T", key="k", bibtex_type="misc", bibtex_fields=fields)
+    lines = [line.removesuffix(",") for line in bibtex_entry(paper).splitlines()]
+    for name, value in fields:
+        assert f"  {name} = {{{value}}}" in lines
+
+
+def test_user_entry_with_only_a_biblatex_date_gets_year_and_month() -> None:
+    fields = (("title", "Dated"), ("author", "A B"), ("date", "2021-03-05"))
+    paper = make_paper("Dated", key="dated", bibtex_type="misc", bibtex_fields=fields, year=2021, month=3)
+    entry = parse(bibtex_entry(paper)).entries[0]
+    assert (entry["date"], entry["year"], entry["month"]) == ("2021-03-05", "2021", "mar")
+
+
 def test_user_entry_without_author_gets_a_sort_key() -> None:
     paper = make_paper("Proceedings of Things", key="procs", bibtex_type="misc", bibtex_fields=(("title", "Proceedings of Things"),))
     entry = parse(bibtex_entry(paper)).entries[0]

@@ -119,6 +119,19 @@ def corpus_papers() -> list[Paper]:
             ),
         ),
         make_paper(
+            "Typos",
+            key="typo2022",
+            year=2022,
+            month=3,
+            bibtex_type="misc",
+            bibtex_fields=(
+                ("title", "Raw _under_ 100% of {GPTQ} & $x"),
+                ("author", "O'Brien, D{\\'a}ith{\\'\\i}"),
+                ("date", "2022-03-01"),
+                ("url", "https://x.org/a_b?c=1&d=%20#e~f"),
+            ),
+        ),
+        make_paper(
             "Unbalanced",
             key="broken2021",
             bibtex_type="inproceedings",

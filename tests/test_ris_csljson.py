@@ -146,6 +146,7 @@ def test_citeproc_renders_every_title() -> None:
         ("Lovelace, Ada", {"family": "Lovelace", "given": "Ada"}),
         ("Ludwig van Beethoven", {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"}),
         ("Smith, Jr.", {"family": "Smith", "suffix": "Jr."}),
+        ("King, Jr., Martin Luther", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
         ("Jean-Luc Picard", {"family": "Picard", "given": "Jean-Luc"}),
         ("Plato", {}),
         ("Research and Development Team", {}),
