@@ -108,9 +108,10 @@ def csl_name(name: str) -> dict[str, str]:
 
 
 def split_name(name: str) -> dict[str, str]:
-    """A display name in parts: "Ada Lovelace" → family/given; "Ludwig van Beethoven" → particle too; "Smith, Jr."
-    and "Martin Luther King Jr." → suffix; "Lovelace, Ada" and "King, Jr., Martin" too. A single word or
-    a phrase with lowercase words ("Research and Development") → {} (not a person's name)."""
+    """A display name in parts. "Ada Lovelace" → family/given; "Ludwig van Beethoven" → with
+    a particle; "Martin Luther King Jr.", "Smith, Jr." → with a suffix; "Lovelace, Ada" and
+    "King, Jr., Martin" read as BibTeX would. One word, or a phrase with lowercase words
+    ("Research and Development"), gives {}: not a person's name."""
     name = text(name)
     pieces = [piece.strip() for piece in name.split(",")]
     suffix = ""
