@@ -65,7 +65,8 @@ STOPWORDS = frozenset(
         "all",
     ]
 )
-_KEY_SAFE = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
+# No "/" and no "..": a key travels into URLs, anchors and file names.
+_KEY_SAFE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_:.+-]+$")
 
 
 def ascii_word(text: str) -> str:
