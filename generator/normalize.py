@@ -19,6 +19,8 @@ _SPACES = re.compile(r"\s+")
 # "10times", "512times512", "1.6-1.8times": PDF-to-text lost the × sign. A real word
 # ("sometimes") never has a digit right before "times".
 _TIMES = re.compile(r"(?<=\d)times(?![a-z])")
+# "componentsx2013such": an HTML entity (&#x2013;) that lost its "&#", between two words.
+_LOST_DASH = re.compile(r"(?<=[a-z])x(2013|2014)(?=[a-z])")
 _MATH = re.compile(r"\$([^$]{1,80})\$")
 _ESCAPED = re.compile(r"\\([%&#_$])")
 
@@ -63,6 +65,7 @@ def display_text(text: str) -> str:
     """The form shown on pages and used for matching; the caller keeps the original."""
     text = clean_whitespace(text)
     text = _TIMES.sub("×", text)
+    text = _LOST_DASH.sub(lambda m: chr(int(m[1], 16)), text)
     text = inline_math_to_unicode(text)
     return _ESCAPED.sub(r"\1", text)
 

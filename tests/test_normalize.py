@@ -140,3 +140,11 @@ ARXIV_IDS = [
 @pytest.mark.parametrize(("raw", "arxiv"), ARXIV_IDS)
 def test_normalize_arxiv_id(raw: str, arxiv: str) -> None:
     assert normalize_arxiv_id(raw) == arxiv
+
+
+def test_lost_html_dash_entities_become_dashes() -> None:
+    from generator.normalize import display_text
+
+    assert display_text("componentsx2013such as") == "components–such as"
+    assert display_text("ax2014b") == "a—b"
+    assert display_text("box20134") == "box20134"  # digits after: not an entity
