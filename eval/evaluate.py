@@ -8,7 +8,6 @@ share of TL;DRs that state the contribution in at most 50 words.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -68,7 +67,7 @@ def main() -> int:
                 agree += 1
             elif split == "test":
                 failures.append(f"  {paper.title[:70]!r}: human {label['topic']}, code {got.primary} {got.secondary}")
-            summary = summarize(replace(paper, abstract=paper.abstract))
+            summary = summarize(paper)
             tldr_ok += states_contribution(summary.tldr, label["contribution"])
         truth = [labels[p.identity]["topic"] for p in chosen]
         nmi = normalized_mutual_info_score(truth, [auto[p.identity].primary for p in chosen])
