@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ class Config:
     tags: tuple[str, ...] = ()
     keys_file: str = "citation-keys.yml"
     docs_dir: str = "docs"
-    extra_inputs: tuple[str, ...] = field(default=())
 
     @property
     def keys_path(self) -> Path:

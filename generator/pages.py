@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
 
 import yaml
+from jinja2 import Environment
 
 from generator.bibtex import bibtex_entry, bibtex_file
 from generator.charts import bar_chart
@@ -127,14 +128,23 @@ def site_files(report: Report, config: Config) -> Output:
     return output
 
 
-def _home(output: Output, environment, context: dict, papers: list[Paper], topics: list[Topic], by_topic: dict[str, list[Paper]]) -> None:
+def _home(
+    output: Output,
+    environment: Environment,
+    context: dict[str, object],
+    papers: list[Paper],
+    topics: list[Topic],
+    by_topic: dict[str, list[Paper]],
+) -> None:
     topic_rows = [(t.title, len(by_topic[t.slug])) for t in topics]
     year_counts = Counter(p.year for p in papers if p.year)
     year_rows = [(str(year), year_counts[year]) for year in sorted(year_counts)]
     output.add(f"{PAGES_DIR}/charts/topics.svg", bar_chart(topic_rows, "Papers per topic"))
     output.add(f"{PAGES_DIR}/charts/years.svg", bar_chart(year_rows, "Papers per year"))
     dated = sorted((p for p in papers if p.year), key=lambda p: (p.year, p.month or 0, p.day or 0, p.key), reverse=True)
-    output.add(f"{PAGES_DIR}/_home.md", render(environment, "home.md.j2", newest=dated[:WHATS_NEW], undated=len(papers) - len(dated), **context))
+    output.add(
+        f"{PAGES_DIR}/_home.md", render(environment, "home.md.j2", newest=dated[:WHATS_NEW], undated=len(papers) - len(dated), **context)
+    )
 
 
 def hand_written_pages(config: Config) -> list[str]:
