@@ -1,0 +1,47 @@
+"""Related papers: exact for small corpora, an inverted-file search for large ones."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse import random as sparse_random
+
+from bench.corpus import make_paper
+from generator import related
+from generator.text import fit_corpus
+
+
+def synthetic_matrix(count: int) -> csr_matrix:
+    rng = random.Random(7)
+    papers = [make_paper(rng, n) for n in range(count)]
+    return fit_corpus([f"{p['title']} {p['abstract']}" for p in papers])[1]
+
+
+def test_exact_finds_the_most_similar_other_row_and_never_itself():
+    matrix = csr_matrix(np.array([[1.0, 0, 0], [0.9, 0.1, 0], [0, 0, 1.0], [0, 0.2, 0.9]]))
+    neighbours = related.related_indices(matrix, count=1)
+    assert neighbours == [[1], [0], [3], [2]]
+
+
+def test_rows_with_nothing_in_common_get_no_related_papers():
+    matrix = csr_matrix(np.eye(4))
+    assert related.related_indices(matrix) == [[], [], [], []]
+
+
+def test_inverted_file_search_agrees_with_exact_search(monkeypatch: pytest.MonkeyPatch):
+    matrix = synthetic_matrix(1_500)
+    exact = related.related_indices(matrix)
+    monkeypatch.setattr(related, "EXACT_LIMIT", 100)
+    approximate = related.related_indices(matrix)
+    found = sum(len(set(a) & set(e)) for a, e in zip(approximate, exact))
+    assert found / sum(map(len, exact)) >= 0.9
+    assert all(i not in row for i, row in enumerate(approximate))
+
+
+def test_inverted_file_search_is_deterministic(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(related, "EXACT_LIMIT", 10)
+    matrix = sparse_random(400, 300, density=0.05, random_state=3, format="csr")
+    assert related.related_indices(matrix) == related.related_indices(matrix.copy())
