@@ -150,8 +150,12 @@ class Topic:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """What reading all inputs gave: records, overrides and the problems met."""
+    """What reading all inputs gave: records, overrides and the problems met.
+
+    `rejected` counts the entries that could not become records, each reported by one error
+    problem: entries read = len(records) + rejected."""
 
     records: tuple[Record, ...] = ()
     overrides: tuple[Override, ...] = ()
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    rejected: int = 0

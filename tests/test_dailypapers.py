@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.models import Record, SourceKind
-from generator.readers.dailypapers import read_dailypapers
+from generator.readers.dailypapers import read_dailypapers, read_entries
+from generator.readers.result import FileRead
 
 SAMPLES = Path(__file__).resolve().parents[1] / "papers"
 ABSTRACT = (
@@ -45,6 +46,10 @@ def dump(*lines: str) -> str:
 def read(text: str, reference_year: int | None = 2025) -> tuple[list[Record], list[str]]:
     records, problems = read_dailypapers("dump.txt", text, reference_year)
     return records, [str(problem) for problem in problems]
+
+
+def read_dump(text: str, reference_year: int | None = 2025) -> FileRead:
+    return read_entries("dump.txt", text, reference_year)
 
 
 def by_line(records: list[Record]) -> dict[int, Record]:
@@ -201,28 +206,63 @@ def test_crlf_line_endings_read_the_same() -> None:
     assert windows_problems == unix_problems == []
 
 
-def test_title_without_abstract_at_the_end_is_kept_and_reported() -> None:
+def test_title_without_abstract_at_the_end_is_rejected_and_reported() -> None:
     text = dump(*HEADER, "Complete Paper", "", ABSTRACT, "", "Truncated Paper")  # Truncated Paper: line 17
-    records, problems = read(text)
-    assert [(r.title, r.abstract) for r in records] == [("Complete Paper", ABSTRACT), ("Truncated Paper", "")]
-    assert len(problems) == 1
-    assert problems[0].startswith("dump.txt:17: warning:")
-    assert "no abstract" in problems[0]
+    result = read_dump(text)
+    assert [(r.title, r.abstract) for r in result.records] == [("Complete Paper", ABSTRACT)]
+    assert result.rejected == 1
+    [problem] = [str(p) for p in result.problems]
+    assert problem.startswith("dump.txt:17: error:")
+    assert "without an abstract" in problem and "Truncated Paper" in problem
 
 
 def test_title_without_abstract_in_the_middle_does_not_swallow_the_next_title() -> None:
-    text = dump("Lonely Title", "", "Next Paper", "", ABSTRACT)
-    records, problems = read(text)
-    assert [(r.title, r.source.line, r.abstract) for r in records] == [("Lonely Title", 1, ""), ("Next Paper", 3, ABSTRACT)]
-    assert len(problems) == 1 and problems[0].startswith("dump.txt:1:") and "no abstract" in problems[0]
+    result = read_dump(dump("Lonely Title", "", "Next Paper", "", ABSTRACT))
+    assert [(r.title, r.source.line, r.abstract) for r in result.records] == [("Next Paper", 3, ABSTRACT)]
+    assert result.rejected == 1
+    [problem] = [str(p) for p in result.problems]
+    assert problem.startswith("dump.txt:1: error:") and "without an abstract" in problem
 
 
-def test_title_followed_directly_by_meta_keeps_the_meta() -> None:
-    text = dump("Title Only", "", "  • 4 authors", "·", "Mar 3, 2022")
-    records, problems = read(text)
-    [record] = records
-    assert (record.title, record.abstract, record.author_count, record.year, record.month, record.day) == ("Title Only", "", 4, 2022, 3, 3)
-    assert len(problems) == 1 and problems[0].startswith("dump.txt:1:") and "no abstract" in problems[0]
+def test_title_followed_directly_by_meta_is_rejected_with_its_meta() -> None:
+    result = read_dump(dump("Title Only", "", "  • 4 authors", "·", "Mar 3, 2022", "", "Next Paper", "", ABSTRACT))
+    assert [r.title for r in result.records] == ["Next Paper"]
+    assert result.rejected == 1
+    [problem] = [str(p) for p in result.problems]  # the meta block goes with its entry: no second report
+    assert problem.startswith("dump.txt:1: error:") and "without an abstract" in problem
+
+
+def test_abstract_without_title_is_rejected_and_its_neighbours_survive() -> None:
+    # A dump cut at the top starts mid-entry; a lost title line leaves an abstract alone.
+    text = dump(
+        OTHER_ABSTRACT,
+        "",
+        "  • 2 authors",
+        "·",
+        "Jan 5, 2021",
+        "",
+        "Good One",
+        "",
+        ABSTRACT,
+        "",
+        OTHER_ABSTRACT,
+        "",
+        "Good Two",
+        "",
+        ABSTRACT,
+    )
+    result = read_dump(text)
+    assert [(r.title, r.source.line) for r in result.records] == [("Good One", 7), ("Good Two", 13)]
+    assert result.rejected == 2
+    assert [(p.source.line, p.severity.value) for p in result.problems] == [(1, "error"), (11, "error")]
+    assert all("abstract without a title" in p.message for p in result.problems)
+
+
+def test_a_title_that_ends_like_a_sentence_is_still_a_title() -> None:
+    title = "Scaling Laws Are All You Need for Efficient Training."
+    result = read_dump(dump(title, "", ABSTRACT))
+    assert [(r.title, r.abstract) for r in result.records] == [(title, ABSTRACT)]
+    assert result.problems == [] and result.rejected == 0
 
 
 GARBAGE_CASES = [
@@ -232,10 +272,18 @@ GARBAGE_CASES = [
     (["—"], [0]),
     (["12", "", "Upvote", "Submitted by someone"], [0, 2]),  # debris must not pass as a title and its abstract
     (["  • 3 authors", "·", "Jun 16, 2020"], [0]),  # a meta block with no paper before it
+    (["<<<<<<< HEAD"], [0]),  # symbols with a word among them are still no title
+    (["%%%% ---- ####"], [0]),
+    (["\ufffd\ufffd\ufffd\ufffdx\ufffd"], [0]),  # what invalid UTF-8 leaves behind
+    (["<<<<<<< HEAD", "", "=======", "", ">>>>>>> branch"], [0, 2, 4]),
 ]
 
 
-@pytest.mark.parametrize(("junk", "offsets"), GARBAGE_CASES, ids=["multi-line", "number", "dash", "number+lines", "orphan-meta"])
+@pytest.mark.parametrize(
+    ("junk", "offsets"),
+    GARBAGE_CASES,
+    ids=["multi-line", "number", "dash", "number+lines", "orphan-meta", "conflict-marker", "symbols", "replacement-chars", "conflict"],
+)
 def test_garbage_is_reported_with_its_line_and_neighbours_survive(junk: list[str], offsets: list[int]) -> None:
     before = ["Good One", "", ABSTRACT, "", "  • 2 authors", "·", "Jan 5, 2021", ""]
     after = ["", "Good Two", "", OTHER_ABSTRACT]
@@ -245,6 +293,13 @@ def test_garbage_is_reported_with_its_line_and_neighbours_survive(junk: list[str
     assert records[1].abstract == OTHER_ABSTRACT
     reported = sorted(int(p.split(":")[1]) for p in problems)
     assert reported == [len(before) + 1 + offset for offset in offsets], problems
+    assert all(": warning: " in p for p in problems)  # debris, not a rejected paper
+
+
+def test_a_stray_line_of_words_is_a_rejected_entry_not_a_paper() -> None:
+    result = read_dump(dump("Good One", "", ABSTRACT, "", "lorem ipsum dolor", "", "Good Two", "", OTHER_ABSTRACT))
+    assert [r.title for r in result.records] == ["Good One", "Good Two"]
+    assert (result.rejected, [(p.source.line, p.severity.value) for p in result.problems]) == (1, [(5, "error")])
 
 
 def test_garbage_line_inside_a_meta_block_is_reported_at_its_own_line() -> None:

@@ -6,13 +6,14 @@ the folder of `review.yml`, so output does not depend on where the project is ch
 
 from __future__ import annotations
 
+import codecs
 import glob
+from dataclasses import replace
 from pathlib import Path
 
 from generator.models import Override, Problem, ReadResult, Record, Severity, Source
-from generator.readers.bibtex import read_bibtex
-from generator.readers.curated import read_curated
-from generator.readers.dailypapers import read_dailypapers
+from generator.readers import bibtex, curated, dailypapers
+from generator.readers.result import FileRead
 
 SUFFIXES = {".txt": "dailypapers", ".bib": "bibtex", ".yml": "curated", ".yaml": "curated"}
 
@@ -53,46 +54,73 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+_BINARY_SHARE = 0.1  # undecodable bytes in more than this share of lines: not text at all
+_MAX_ENCODING_REPORTS = 20
+
+
 def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text; bad bytes become U+FFFD and are reported at their line. None for binary."""
+    """UTF-8 text (UTF-16 with a byte-order mark too); bad bytes become U+FFFD and each
+    line holding some is reported. None for binary files."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: judge it as bytes below
     if b"\x00" in data[:8192]:
         return None, [Problem(Source(shown, 1), "binary file skipped (not text)", Severity.ERROR)]
     try:
         return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problem = Problem(Source(shown, line), "invalid UTF-8; the bad bytes are shown as �")
-        return data.decode("utf-8-sig", errors="replace"), [problem]
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    bad = [number for number, line in enumerate(lines, 1) if not _is_utf8(line)]
+    if len(bad) > max(_BINARY_SHARE * len(lines), 3):
+        return None, [Problem(Source(shown, bad[0]), "binary file skipped (not UTF-8 text)", Severity.ERROR)]
+    problems = [Problem(Source(shown, line), "invalid UTF-8; the bad bytes are shown as �") for line in bad[:_MAX_ENCODING_REPORTS]]
+    if len(bad) > _MAX_ENCODING_REPORTS:
+        more = len(bad) - _MAX_ENCODING_REPORTS
+        problems.append(Problem(Source(shown, bad[_MAX_ENCODING_REPORTS]), f"invalid UTF-8 on {more} more lines (not listed)"))
+    return data.decode("utf-8-sig", errors="replace"), problems
 
 
-def read_file(path: Path, shown: str, reference_year: int | None) -> tuple[list[Record], list[Override], list[Problem]]:
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_file(path: Path, shown: str, reference_year: int | None) -> FileRead:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return [], [], [Problem(Source(shown, 0), f"cannot read: {error.strerror}", Severity.ERROR)]
+        return FileRead(problems=[Problem(Source(shown, 0), f"cannot read: {error.strerror}", Severity.ERROR)])
     text, problems = decode(data, shown)
     if text is None:
-        return [], [], problems
+        return FileRead(problems=problems)
     if not text.strip():
-        return [], [], problems + [Problem(Source(shown, 1), "empty file")]
+        return FileRead(problems=[*problems, Problem(Source(shown, 1), "empty file")])
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "dailypapers":
-        records, found = read_dailypapers(shown, text, reference_year)
-        return records, [], problems + found
-    if kind == "bibtex":
-        records, found = read_bibtex(shown, text)
-        return records, [], problems + found
-    records, overrides, found = read_curated(shown, text)
-    return records, overrides, problems + found
+        result = dailypapers.read_entries(shown, text, reference_year)
+    elif kind == "bibtex":
+        result = bibtex.read_entries(shown, text)
+    else:
+        result = curated.read_entries(shown, text)
+    return replace(result, problems=problems + result.problems)
 
 
 def read_inputs(patterns: list[str], root: Path, reference_year: int | None) -> ReadResult:
+    """Every input, in a sorted and stable order. Entries read = len(records) + rejected."""
     files, problems = find_input_files(patterns, root)
     records: list[Record] = []
     overrides: list[Override] = []
+    rejected = 0
     for path in files:
-        found_records, found_overrides, found_problems = read_file(path, display_path(path, root), reference_year)
-        records += found_records
-        overrides += found_overrides
-        problems += found_problems
-    return ReadResult(tuple(records), tuple(overrides), tuple(problems))
+        result = read_file(path, display_path(path, root), reference_year)
+        records += result.records
+        overrides += result.overrides
+        problems += result.problems
+        rejected += result.rejected
+    return ReadResult(tuple(records), tuple(overrides), tuple(problems), rejected)

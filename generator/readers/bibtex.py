@@ -9,12 +9,13 @@ they were written.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
 import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock, String
 from pylatexenc.latex2text import LatexNodes2Text
 
 from generator.models import Problem, Record, Severity, Source, SourceKind
@@ -26,6 +27,10 @@ from generator.normalize import (
     normalize_arxiv_id,
     normalize_doi,
 )
+from generator.readers.result import FileRead, Rejects
+
+# bibtexparser logs every broken block; this reader reports each one itself, with path:line.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 # Standard BibTeX styles predefine the month macros.
@@ -48,26 +53,59 @@ _INHERITED_FROM_CROSSREF = (
 )
 
 
-def read_bibtex(path: str, text: str) -> tuple[list[Record], list[Problem]]:
-    library = bibtexparser.parse_string(strip_comments(text), parse_stack=[])
+def read_entries(path: str, text: str) -> FileRead:
+    """Every paper in one BibTeX file. Each `@type{…}` other than `@string`, `@preamble` and
+    `@comment` is an entry: it becomes a record, is a volume that papers cross-reference, or
+    is rejected (broken syntax, no title) with one error at its line."""
     problems: list[Problem] = []
-    macros = dict(BUILTIN_MACROS)
-    for string in library.strings:  # in file order: a macro may be built from earlier ones
-        macros[string.key.lower()] = resolve_value(string.value, macros)
-    entries = list(library.entries)
+    rejects = Rejects()
+    try:
+        library = bibtexparser.parse_string(strip_comments(text), parse_stack=[])
+    except Exception as error:  # a bibtexparser bug must not stop the build; say where
+        return FileRead(problems=[Problem(Source(path, 1), f"BibTeX parser failed on this file: {error}", Severity.ERROR)])
+    entries: list[Entry] = list(library.entries)
+    strings: list[String] = list(library.strings)
+    tails: set[int] = set()  # lines where a broken block's leftover text starts
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        source = Source(path, block.start_line + 1)
         if isinstance(block, DuplicateBlockKeyBlock):
             first = block.previous_block.start_line + 1 if block.previous_block else "?"
-            problems.append(
-                Problem(Source(path, line), f"duplicate key {block.key!r} (first used at line {first}); the entry is kept under a new key")
-            )
-            entries.append(block.ignore_error_block)
-        elif isinstance(block, ParsingFailedBlock):
-            reason = next(iter(str(block.error).split("\n")), "").strip() or "unbalanced braces or quotes"
-            problems.append(Problem(Source(path, line), f"unreadable BibTeX entry skipped: {reason}", Severity.ERROR))
+            kept = block.ignore_error_block
+            if isinstance(kept, String):
+                message = f"@string {block.key!r} defined again (first at line {first}); the later value is used"
+                strings.append(kept)
+            else:
+                message = f"duplicate key {block.key!r} (first used at line {first}); the entry is kept under a new key"
+                entries.append(kept)
+            problems.append(Problem(source, message))
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            entries.append(block.ignore_error_block)  # reported below, with any case-insensitive repeat
         else:
-            problems.append(Problem(Source(path, line), f"unreadable BibTeX block skipped: {block.error}", Severity.ERROR))
+            tails.add(block.start_line + (block.raw or "").count("\n") + 1)
+            _report_failed_block(block, path, problems, rejects)
+    strings.sort(key=lambda string: string.start_line)
+    macros = dict(BUILTIN_MACROS)
+    for string in strings:  # in file order: a macro may be built from earlier ones
+        macros[string.key.lower()] = resolve_value(string.value, macros)
+    for comment in library.comments:
+        line = comment.start_line + 1
+        if isinstance(comment, ImplicitComment) and line not in tails and _looks_like_debris(comment.comment):
+            problems.append(Problem(Source(path, line), _debris_message(comment.comment)))
+    entries.sort(key=lambda entry: entry.start_line)
+    for entry in entries:
+        problems += _repeated_fields(entry, path)
+    records = _records(path, entries, macros, problems, rejects)
+    if not records and not rejects and not entries and text.strip() and "@" not in text:
+        problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
+    return FileRead(records, sorted(problems + rejects.problems, key=lambda p: p.source), len(rejects))
+
+
+def read_bibtex(path: str, text: str) -> tuple[list[Record], list[Problem]]:
+    result = read_entries(path, text)
+    return result.records, result.problems
+
+
+def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: list[Problem], rejects: Rejects) -> list[Record]:
     own_fields = [resolved_fields(entry, macros) for entry in entries]
     fields_by_key: dict[str, dict[str, str]] = {}
     for entry, fields in zip(entries, own_fields):
@@ -79,17 +117,90 @@ def read_bibtex(path: str, text: str) -> tuple[list[Record], list[Problem]]:
             continue  # a volume that papers cross-reference, not a paper of its own
         fields = with_crossref(fields, fields_by_key)
         source = Source(path, entry.start_line + 1)
-        if not fields.get("title", "").strip():
-            problems.append(Problem(source, f"entry {entry.key!r} has no title; skipped", Severity.ERROR))
+        if not latex_to_text(fields.get("title", "")):
+            rejects.add(source, f"entry {entry.key!r} has no title; skipped")
             continue
-        records.append(entry_to_record(entry, fields, source))
-    if not records and not problems and text.strip() and "@" not in text:
-        problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
-    return sorted(records, key=lambda record: record.source), problems
+        try:
+            records.append(entry_to_record(entry, fields, source))
+        except Exception as error:  # one odd entry must not stop the file; report it instead
+            rejects.add(source, f"entry {entry.key!r} could not be read ({type(error).__name__}: {error}); skipped")
+    return records
+
+
+def _repeated_fields(entry: Entry, path: str) -> list[Problem]:
+    """A warning at each field that repeats an earlier one of the same entry."""
+    seen: set[str] = set()
+    problems = []
+    for field in entry.fields:
+        name = field.key.lower()
+        if name in seen:
+            line = (field.start_line if field.start_line is not None else entry.start_line) + 1
+            problems.append(Problem(Source(path, line), f"field {name!r} given twice in entry {entry.key!r}; the first value is used"))
+        seen.add(name)
+    return problems
+
+
+_ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()=]*)")
+_NOT_ENTRIES = frozenset({"string", "preamble", "comment"})
+
+
+def _report_failed_block(block: ParsingFailedBlock, path: str, problems: list[Problem], rejects: Rejects) -> None:
+    """A block bibtexparser could not parse: an entry is rejected; a broken `@string` or
+    `@preamble` is an error but no paper. Entries it swallowed (an `@type{` later on one
+    of its lines, where bibtexparser does not look for one) are rejected too."""
+    raw = block.raw or ""
+    source = Source(path, block.start_line + 1)
+    head = _ENTRY_HEAD.match(raw)
+    kind = head[1].lower() if head else ""
+    reason = _failure_reason(block)
+    if kind in _NOT_ENTRIES:
+        problems.append(Problem(source, f"broken @{kind} skipped: {reason}", Severity.ERROR))
+    else:
+        has_key = head is not None and head[2] and raw[head.end() :].lstrip().startswith((",", "}", ")"))
+        name = f" {head[2]!r}" if has_key else ""
+        rejects.add(source, f"broken BibTeX entry{name} skipped: {reason}")
+    for inner in _ENTRY_HEAD.finditer(raw, 1):
+        if inner[1].lower() not in _NOT_ENTRIES:
+            line = source.line + raw.count("\n", 0, inner.start())
+            rejects.add(Source(path, line), f"entry {inner[2]!r} lost inside the broken entry at line {source.line}; skipped")
+
+
+def _failure_reason(block: ParsingFailedBlock) -> str:
+    """bibtexparser's reason, in a curator's words where we know them."""
+    reason = str(getattr(block.error, "abort_reason", "") or block.error).strip()
+    if reason.startswith("Unexpectedly reached end of file"):
+        return 'the file ends inside it: a closing `}` or `"` is missing'
+    if reason.startswith("Unexpected block start") and "`}`" in reason:
+        return "a `{` is not closed before the next entry"
+    if reason.startswith("Unexpected block start") and '`"`' in reason:
+        return 'a `"` is not closed before the next entry'
+    if reason.startswith("Unexpected block start"):
+        return "the entry is not closed before the next one"
+    if reason.startswith("Expected comma after entry key"):
+        return "no `key,` after the opening brace"
+    if reason.startswith("Expected a `=`"):
+        return "a field name without `= value`"
+    return reason.splitlines()[0] if reason else "unbalanced braces or quotes"
+
+
+_DEBRIS = re.compile(r'[{}=@"\ufffd]')
+
+
+def _looks_like_debris(text: str) -> bool:
+    """Text between entries is a comment to BibTeX, and exports put notes there (Mendeley's
+    header). With BibTeX syntax in it, though, it is most likely part of a broken entry."""
+    return _DEBRIS.search(text) is not None
+
+
+def _debris_message(text: str) -> str:
+    message = f"text outside any entry ignored: {clean_whitespace(text)[:60]!r}"
+    if text.lstrip().startswith(("}", ",")) or "=" in text:
+        message += " (did an extra `}` end the entry above early?)"
+    return message
 
 
 _COMMENT_SYNTAX = re.compile(r'[{}"]|(?<!\\)%')
-_COMMENT_OPENER = re.compile(r"@\s*comment\s*", re.I)
+_COMMENT_OPENER = re.compile(r"@\s*comment\s*\Z", re.I)
 
 
 def strip_comments(text: str) -> str:
@@ -114,9 +225,8 @@ def strip_comments(text: str) -> str:
                 pieces.append(text[kept_from:position])
                 kept_from = len(text) if end == -1 else end
         elif char == "{":
-            if depth == 0:
-                at = text.rfind("@", 0, position)
-                in_comment_block = at != -1 and _COMMENT_OPENER.fullmatch(text, at, position) is not None
+            if depth == 0:  # is this `@comment{`? Look back a little only: linear on any input
+                in_comment_block = _COMMENT_OPENER.search(text, max(position - 40, 0), position) is not None
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
@@ -127,13 +237,20 @@ def strip_comments(text: str) -> str:
     return "".join(pieces)
 
 
+_VALUE_SYNTAX = re.compile(r'[{}"#]')
+
+
 def resolve_value(raw: str, macros: dict[str, str]) -> str:
     """A field's value as BibTeX sees it: `{…}`, `"…"`, numbers and macros, joined by `#`.
 
-    bibtexparser 2 resolves a lone macro but not a `#` concatenation, hence this.
+    bibtexparser 2 resolves a lone macro but not a `#` concatenation, hence this. Only the
+    syntax characters are visited, so long abstracts cost little.
     """
+    if "#" not in raw:
+        return _resolve_part(raw.strip(), macros)
     parts, depth, quoted, start = [], 0, False, 0
-    for index, char in enumerate(raw):
+    for match in _VALUE_SYNTAX.finditer(raw):
+        char = match[0]
         if char == "{":
             depth += 1
         elif char == "}":
@@ -141,8 +258,8 @@ def resolve_value(raw: str, macros: dict[str, str]) -> str:
         elif char == '"' and depth == 0:
             quoted = not quoted
         elif char == "#" and depth == 0 and not quoted:
-            parts.append(raw[start:index])
-            start = index + 1
+            parts.append(raw[start : match.start()])
+            start = match.end()
     parts.append(raw[start:])
     return "".join(_resolve_part(part.strip(), macros) for part in parts)
 
@@ -154,7 +271,11 @@ def _resolve_part(part: str, macros: dict[str, str]) -> str:
 
 
 def resolved_fields(entry: Entry, macros: dict[str, str]) -> dict[str, str]:
-    return {field.key.lower(): resolve_value(str(field.value), macros) for field in entry.fields}
+    """Field values by lower-case name; of a field given twice, the first (as BibTeX does)."""
+    fields: dict[str, str] = {}
+    for field in entry.fields:
+        fields.setdefault(field.key.lower(), resolve_value(str(field.value), macros))
+    return fields
 
 
 def with_crossref(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> dict[str, str]:

@@ -30,6 +30,7 @@ import yaml
 
 from generator.models import Override, Problem, Record, Severity, Source, SourceKind
 from generator.normalize import clean_whitespace, display_text, find_arxiv_id, normalize_arxiv_id, normalize_doi
+from generator.readers.result import FileRead, Rejects
 
 PAPER_FIELDS = frozenset(
     {
@@ -55,21 +56,31 @@ PAPER_FIELDS = frozenset(
 OVERRIDE_FIELDS = frozenset({"key", "title", "topic", "tags", "note", "links", "url"})
 
 
-def read_curated(path: str, text: str) -> tuple[list[Record], list[Override], list[Problem]]:
+def read_entries(path: str, text: str) -> FileRead:
+    """Papers and overrides in one curated file. Each item of `papers:` is an entry: it becomes
+    a record or is rejected (not a mapping, no title) with one error at its line."""
     problems: list[Problem] = []
+    rejects = Rejects()
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        return [], [], [Problem(Source(path, line), f"invalid YAML: {problem}", Severity.ERROR)]
+        return FileRead(problems=[Problem(Source(path, line), f"invalid YAML, file skipped: {problem}", Severity.ERROR)])
+    except RecursionError:  # PyYAML composes nested lists recursively
+        return FileRead(problems=[Problem(Source(path, 1), "invalid YAML, file skipped: nested too deeply", Severity.ERROR)])
     if root is None:
-        return [], [], []
+        return FileRead()
     paper_nodes, override_nodes = _sections(root, path, problems)
-    records = [r for node in paper_nodes if (r := _paper(node, path, problems)) is not None]
+    records = [r for node in paper_nodes if (r := _paper(node, path, problems, rejects)) is not None]
     overrides = [o for node in override_nodes if (o := _override(node, path, problems)) is not None]
-    return records, overrides, problems
+    return FileRead(records, sorted(problems + rejects.problems, key=lambda p: p.source), len(rejects), overrides)
+
+
+def read_curated(path: str, text: str) -> tuple[list[Record], list[Override], list[Problem]]:
+    result = read_entries(path, text)
+    return result.records, result.overrides, result.problems
 
 
 def _sections(root: yaml.Node, path: str, problems: list[Problem]) -> tuple[list[yaml.Node], list[yaml.Node]]:
@@ -95,48 +106,77 @@ def _where(path: str, node: yaml.Node) -> Source:
 
 
 def _mapping(node: yaml.Node, path: str, allowed: frozenset[str], problems: list[Problem]) -> dict[str, Any] | None:
+    """The known fields of an entry, as written; None when the entry is no mapping."""
     if not isinstance(node, yaml.MappingNode):
-        problems.append(Problem(_where(path, node), "expected a mapping of fields; skipped", Severity.ERROR))
         return None
     values: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        if key_node.value not in allowed:
-            problems.append(
-                Problem(_where(path, key_node), f"unknown field {key_node.value!r} ignored; known: {', '.join(sorted(allowed))}")
-            )
-            continue
-        values[key_node.value] = _raw(value_node)
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+        if name not in allowed:
+            problems.append(Problem(_where(path, key_node), f"unknown field {_shown(name)} ignored; known: {', '.join(sorted(allowed))}"))
+        elif name in values:
+            problems.append(Problem(_where(path, key_node), f"field `{name}` given twice; the first value is used"))
+        else:
+            try:
+                values[name] = _raw(value_node, [_MAX_NODES])
+            except ValueError as error:
+                problems.append(Problem(_where(path, value_node), f"`{name}` ignored: {error}"))
     return values
 
 
+def _shown(name: str) -> str:
+    return repr(clean_whitespace(name)[:40])
+
+
 _NULL_TAG = "tag:yaml.org,2002:null"
+# Aliases can make a small file expand into a huge value ("billion laughs") or a cycle.
+_MAX_NODES = 10_000
 
 
-def _raw(node: yaml.Node) -> Any:
+def _raw(node: yaml.Node, budget: list[int], depth: int = 0) -> Any:
     """A value as the curator wrote it. YAML's own typing would turn `arxiv: 2106.09680` into
-    the float 2106.0968 and `title: No` into False; numbers are converted where needed."""
+    the float 2106.0968 and `title: No` into False; numbers are converted where needed.
+    `budget` counts the nodes still allowed, so aliases cannot blow a value up."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 50:
+        raise ValueError("value too large or nested too deeply (YAML aliases?)")
     if isinstance(node, yaml.SequenceNode):
-        return [_raw(item) for item in node.value]
+        return [_raw(item, budget, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode):
-        return {str(_raw(key)): _raw(value) for key, value in node.value}
+        return {str(_raw(key, budget, depth + 1)): _raw(value, budget, depth + 1) for key, value in node.value}
     return None if node.tag == _NULL_TAG else str(node.value)
 
 
-def _text(value: Any) -> str:
-    return display_text(str(value)) if value is not None else ""
+def _scalar(values: dict[str, Any], name: str, source: Source, problems: list[Problem]) -> str:
+    """A text field; a list or mapping where text belongs is reported and ignored."""
+    value = values.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        problems.append(Problem(source, f"`{name}` must be text, not a {'list' if isinstance(value, list) else 'mapping'}; ignored"))
+        return ""
+    return str(value)
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def _text(values: dict[str, Any], name: str, source: Source, problems: list[Problem]) -> str:
+    return display_text(_scalar(values, name, source, problems))
+
+
+def _strings(values: dict[str, Any], name: str, source: Source, problems: list[Problem]) -> tuple[str, ...]:
+    """A list of texts (or one text); nested lists and mappings are reported and ignored."""
+    value = values.get(name)
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
-    return tuple(s for item in items if item is not None and (s := clean_whitespace(str(item))))
+    if any(isinstance(item, list | dict) for item in items):
+        problems.append(Problem(source, f"`{name}` must be a list of texts; nested lists and mappings ignored"))
+    return tuple(s for item in items if isinstance(item, str) and (s := clean_whitespace(item)))
 
 
 def _links(values: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[str, ...]:
     raw = values.get("links")
-    links = list(raw.values()) if isinstance(raw, dict) else list(_strings(raw))
-    links += list(_strings(values.get("url")))
+    links = list(raw.values()) if isinstance(raw, dict) else list(_strings(values, "links", source, problems))
+    links += list(_strings(values, "url", source, problems))
     safe = []
     for link in links:
         link = str(link).strip()
@@ -161,56 +201,63 @@ def _int(values: dict[str, Any], name: str, source: Source, problems: list[Probl
     return number
 
 
-def _paper(node: yaml.Node, path: str, problems: list[Problem]) -> Record | None:
-    values = _mapping(node, path, PAPER_FIELDS, problems)
+def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects) -> Record | None:
     source = _where(path, node)
+    values = _mapping(node, path, PAPER_FIELDS, problems)
     if values is None:
+        rejects.add(source, "curated paper is not a mapping of fields (`title: …`); skipped")
         return None
-    title = str(values.get("title") or "").strip()
-    if not title:
-        problems.append(Problem(source, "curated paper has no `title`; skipped", Severity.ERROR))
+    if isinstance(values.get("title"), list | dict):
+        rejects.add(source, "curated paper's `title` is not text; skipped")
         return None
-    authors = _strings(values.get("authors"))
-    arxiv = normalize_arxiv_id(str(values.get("arxiv") or ""))
+    title = _scalar(values, "title", source, problems).strip()
+    if not display_text(title):
+        rejects.add(source, "curated paper has no `title`; skipped")
+        return None
+    authors = _strings(values, "authors", source, problems)
+    arxiv = normalize_arxiv_id(_scalar(values, "arxiv", source, problems))
     links = _links(values, source, problems)
     return Record(
         source=source,
         kind=SourceKind.CURATED,
         title=display_text(title),
         original_title=title,
-        abstract=_text(values.get("abstract")),
+        abstract=_text(values, "abstract", source, problems),
         authors=authors,
         author_count=len(authors) or None,
-        organization=_text(values.get("organization")),
+        organization=_text(values, "organization", source, problems),
         year=_int(values, "year", source, problems, 1000, 2999),
         month=_int(values, "month", source, problems, 1, 12),
         day=_int(values, "day", source, problems, 1, 31),
         upvotes=_int(values, "upvotes", source, problems, 0, 10**9),
-        doi=normalize_doi(str(values.get("doi") or "")),
+        doi=normalize_doi(_scalar(values, "doi", source, problems)),
         arxiv_id=arxiv or find_arxiv_id(" ".join(links)),
         urls=links,
-        venue=_text(values.get("venue")),
-        bibtex_key=str(values.get("key") or "").strip(),
-        topic=str(values.get("topic") or "").strip(),
-        tags=_strings(values.get("tags")),
-        note=_text(values.get("note")),
+        venue=_text(values, "venue", source, problems),
+        bibtex_key=_scalar(values, "key", source, problems).strip(),
+        topic=_scalar(values, "topic", source, problems).strip(),
+        tags=_strings(values, "tags", source, problems),
+        note=_text(values, "note", source, problems),
     )
 
 
 def _override(node: yaml.Node, path: str, problems: list[Problem]) -> Override | None:
-    values = _mapping(node, path, OVERRIDE_FIELDS, problems)
     source = _where(path, node)
+    values = _mapping(node, path, OVERRIDE_FIELDS, problems)
     if values is None:
+        problems.append(Problem(source, "override is not a mapping of fields (`title: …`); skipped", Severity.ERROR))
         return None
-    if not values.get("key") and not values.get("title"):
+    match_key = _scalar(values, "key", source, problems).strip()
+    match_title = _scalar(values, "title", source, problems).strip()
+    if not match_key and not match_title:
         problems.append(Problem(source, "override needs `key` or `title` to say which paper it changes; skipped", Severity.ERROR))
         return None
     return Override(
         source=source,
-        match_key=str(values.get("key") or "").strip(),
-        match_title=str(values.get("title") or "").strip(),
-        topic=str(values.get("topic") or "").strip(),
-        tags=_strings(values.get("tags")),
-        note=_text(values.get("note")),
+        match_key=match_key,
+        match_title=match_title,
+        topic=_scalar(values, "topic", source, problems).strip(),
+        tags=_strings(values, "tags", source, problems),
+        note=_text(values, "note", source, problems),
         urls=_links(values, source, problems),
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from generator.models import Problem, Record, Source, SourceKind
 from generator.normalize import clean_whitespace, display_text, find_arxiv_id
+from generator.readers.result import FileRead, Rejects
 
 HEADER_LINES = frozenset(
     {
@@ -134,16 +135,25 @@ def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
     return Meta(author_count, organization, date)
 
 
-def read_dailypapers(path: str, text: str, reference_year: int | None) -> tuple[list[Record], list[Problem]]:
-    """All papers in one dump; a date without a year takes `reference_year` (or stays unknown)."""
+def read_entries(path: str, text: str, reference_year: int | None) -> FileRead:
+    """All papers in one dump; a date without a year takes `reference_year` (or stays unknown).
+
+    Entries are titles and stray abstracts; one that cannot become a paper is rejected.
+    """
     problems: list[Problem] = []
-    records = list(_entries(path, split_blocks(text), reference_year, problems))
-    if not records and text.strip():
+    rejects = Rejects()
+    records = list(_entries(path, split_blocks(text), reference_year, problems, rejects))
+    if not records and not rejects and text.strip():
         problems.append(Problem(Source(path, 1), "no papers found: is this a Daily Papers text dump?"))
-    return records, problems
+    return FileRead(records, sorted(problems + rejects.problems, key=lambda p: p.source), len(rejects))
 
 
-def _entries(path: str, blocks: list[Block], reference_year: int | None, problems: list[Problem]) -> Iterator[Record]:
+def read_dailypapers(path: str, text: str, reference_year: int | None) -> tuple[list[Record], list[Problem]]:
+    result = read_entries(path, text, reference_year)
+    return result.records, result.problems
+
+
+def _entries(path: str, blocks: list[Block], reference_year: int | None, problems: list[Problem], rejects: Rejects) -> Iterator[Record]:
     index = 0
     while index < len(blocks):
         block = blocks[index]
@@ -153,25 +163,64 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
         if is_meta(block):
             problems.append(Problem(Source(path, block.line), "meta block without a paper before it; skipped"))
             continue
-        if not is_title(block):
-            problems.append(Problem(Source(path, block.line), f"unrecognised text skipped: {block.text[:60]!r}"))
+        if not _is_title_at(blocks, index - 1):
+            if _is_stray_abstract(block):
+                rejects.add(Source(path, block.line), f"abstract without a title before it; skipped: {block.text[:60]!r}")
+                index += _meta_follows(blocks, index)  # the rest of the broken entry
+            else:
+                problems.append(Problem(Source(path, block.line), f"unrecognised text skipped: {block.text[:60]!r}"))
             continue
-        abstract_block = None
-        if index < len(blocks) and _is_abstract_at(blocks, index):
-            abstract_block = blocks[index]
-            index += 1
-        else:
-            problems.append(Problem(Source(path, block.line), "paper has no abstract"))
+        if not (index < len(blocks) and _is_abstract_at(blocks, index)):
+            # A dump gives every paper an abstract: a lone title is a truncated entry or debris.
+            rejects.add(Source(path, block.line), f"title without an abstract (truncated entry?); skipped: {block.text[:60]!r}")
+            index += _meta_follows(blocks, index)
+            continue
+        abstract_block = blocks[index]
+        index += 1
         meta = Meta()
-        if index < len(blocks) and is_meta(blocks[index]):
+        if _meta_follows(blocks, index):
             meta = parse_meta(blocks[index], path, problems)
             index += 1
         yield _record(path, block, abstract_block, meta, reference_year)
 
 
+def _meta_follows(blocks: list[Block], index: int) -> int:
+    """1 when the block at `index` is a meta block, else 0."""
+    return int(index < len(blocks) and is_meta(blocks[index]))
+
+
+def _is_wordy(text: str) -> bool:
+    """Has a letter, and at least half its visible characters are letters or digits: a title
+    does, while debris such as `<<<<<<< HEAD`, `%%%%` or `—` does not."""
+    visible = [ch for ch in text if not ch.isspace()]
+    return any(ch.isalpha() for ch in visible) and 2 * sum(ch.isalnum() for ch in visible) >= len(visible)
+
+
 def is_title(block: Block) -> bool:
-    """One short line with at least one letter: a stray `12` or `—` is scraping debris."""
-    return len(block.lines) == 1 and not looks_like_abstract(block) and re.search(r"[^\W\d_]", block.text) is not None
+    """One short line of words: a stray `12` or `—` is scraping debris."""
+    return len(block.lines) == 1 and not looks_like_abstract(block) and _is_wordy(block.text)
+
+
+def _is_title_at(blocks: list[Block], index: int) -> bool:
+    """A title, or a title that reads like a sentence (`… for Everything.`) with prose after it."""
+    block = blocks[index]
+    if is_title(block):
+        return True
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    return (
+        len(block.lines) == 1
+        and len(block.text.split()) < _MIN_ABSTRACT_WORDS
+        and _is_wordy(block.text)
+        and following is not None
+        and looks_like_abstract(following)
+        and not is_meta(following)
+    )
+
+
+def _is_stray_abstract(block: Block) -> bool:
+    """Prose on one line, as a dump writes an abstract: what is left of an entry whose title
+    was lost. Multi-line text is debris (`Upvote / Submitted by …`)."""
+    return len(block.lines) == 1 and looks_like_abstract(block)
 
 
 def _is_abstract_at(blocks: list[Block], index: int) -> bool:
@@ -193,9 +242,9 @@ def _is_listing_date(block: Block) -> bool:
     return len(block.lines) == 1 and parse_date(block.lines[0]) is not None
 
 
-def _record(path: str, title_block: Block, abstract_block: Block | None, meta: Meta, reference_year: int | None) -> Record:
+def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, reference_year: int | None) -> Record:
     original_title = title_block.lines[0]
-    abstract = display_text(abstract_block.text) if abstract_block else ""
+    abstract = display_text(abstract_block.text)
     date = meta.date
     year = None
     if date is not None:
