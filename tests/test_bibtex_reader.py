@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.models import Record, Severity, SourceKind
-from generator.readers.bibtex import read_bibtex
+from generator.readers.bibtex import read_bibtex, read_entries
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "quirks.bib"
 
@@ -250,3 +250,62 @@ IDENTIFIER_CASES = [
 def test_identifiers(fields: str, doi: str, arxiv: str) -> None:
     record = only(f"@article{{k, title={{T}}, {fields}}}")
     assert (record.doi, record.arxiv_id) == (doi, arxiv)
+
+
+# --- broken input: every broken spot reported at its line, the neighbours read -----------------
+
+GOOD_BEFORE = "@article{before, title={Before}, year=2020}\n"  # line 1; the broken text starts on line 2
+GOOD_AFTER = "@article{after, title={After}, year=2021}\n"
+
+BROKEN_CASES = [
+    # broken text (from line 2) → (line, severity, words in the message); rejected entries
+    ("@article{b,\n  title = {Unclosed {brace,\n  year = 2020\n}\n", [(2, "error", "`{` is not closed")], 1),
+    ("@article{b,\n  title = {Closed},\n  year = 2020\n\n", [(2, "error", "not closed before the next")], 1),
+    ('@article{b,\n  title = "Unclosed quote,\n  year = 2020\n}\n', [(2, "error", '`"` is not closed')], 1),
+    ("@article{title = {No key}, year = 2020}\n", [(2, "error", "no `key,`")], 1),
+    ("@article{b, title = {Unclosed, year=2020} @article{c, title={Same line}}\n", [(2, "error", "'b'"), (2, "error", "'c' lost")], 2),
+    ("@article{b,\n  title = {Ends} early}},\n  year = 2020\n}\n", [(3, "warning", "extra `}`")], 0),
+    ("@article{b, title = {}, year = 2020}\n", [(2, "error", "no title")], 1),
+    ("@article{b, title = {{}}, year = 2020}\n", [(2, "error", "no title")], 1),
+    ("@article{b, author = {Doe, Jane}}\n", [(2, "error", "no title")], 1),
+    ("}}} garbage = {{{\n", [(2, "warning", "outside any entry")], 0),
+    ("@string{broken = {unclosed}\n", [(2, "error", "broken @string")], 0),
+]
+
+
+@pytest.mark.parametrize(("broken", "expected", "rejected"), BROKEN_CASES, ids=[c[0].split("\n")[0][:40] for c in BROKEN_CASES])
+def test_broken_entries_are_reported_at_their_line_and_neighbours_survive(broken: str, expected: list, rejected: int) -> None:
+    result = read_entries("refs.bib", GOOD_BEFORE + broken + GOOD_AFTER)
+    assert {"before", "after"} <= {r.bibtex_key for r in result.records}
+    got = [(p.source.line, p.severity.value, p.message) for p in result.problems]
+    assert [(line, severity) for line, severity, _ in got] == [(line, severity) for line, severity, _ in expected], got
+    assert all(words in message for (_, _, message), (_, _, words) in zip(got, expected)), got
+    assert result.rejected == rejected == sum(severity == "error" and "@string" not in m for _, severity, m in got)
+
+
+def test_file_ending_inside_an_entry_is_reported() -> None:
+    result = read_entries("refs.bib", GOOD_BEFORE + "@article{cut,\n  title = {Cut off},\n  year = 20")
+    assert [r.bibtex_key for r in result.records] == ["before"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (2, Severity.ERROR) and "file ends inside" in problem.message
+    assert result.rejected == 1
+
+
+def test_duplicate_string_macro_uses_the_later_value() -> None:
+    result = read_entries("refs.bib", '@string{j = "First"}\n@string{j = "Second"}\n@article{k, title={T}, journal=j}\n')
+    assert [r.venue for r in result.records] == ["Second"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (2, Severity.WARNING) and "line 1" in problem.message
+
+
+def test_repeated_field_keeps_the_first_value_and_is_reported_at_its_line() -> None:
+    result = read_entries("refs.bib", "@article{k,\n  title = {First},\n  year = 2020,\n  Title = {Second}\n}\n")
+    assert [r.title for r in result.records] == ["First"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (4, Severity.WARNING) and "'title' given twice" in problem.message
+
+
+def test_a_volume_cross_referenced_by_papers_is_no_entry_and_no_reject() -> None:
+    text = "@proceedings{vol, title={Proceedings}}\n@inproceedings{p, title={Paper}, crossref={vol}}\n"
+    result = read_entries("refs.bib", text)
+    assert ([r.bibtex_key for r in result.records], result.rejected, result.problems) == (["p"], 0, [])

@@ -10,7 +10,7 @@ import pytest
 
 from generator.dedupe import apply_overrides, merge_records
 from generator.models import Override, Record, Severity, Source, SourceKind
-from generator.readers.curated import read_curated
+from generator.readers.curated import read_curated, read_entries
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "curated.yml"
 
@@ -99,10 +99,102 @@ INVALID_YAML = [
 
 @pytest.mark.parametrize(("text", "line"), INVALID_YAML)
 def test_invalid_yaml_gives_path_and_line(text: str, line: int) -> None:
-    records, overrides, problems = read(text)
-    assert records == [] and overrides == []
-    [problem] = problems
-    assert problem.startswith(f"list.yml:{line}: error: invalid YAML")
+    result = read_entries("list.yml", text)
+    assert result.records == [] and result.overrides == [] and result.rejected == 1
+    [problem] = map(str, result.problems)
+    # At the broken paper's first line, and where the YAML parser stopped.
+    assert problem.startswith("list.yml:2: error: invalid YAML") and f"(line {line})" in problem
+
+
+def test_a_yaml_syntax_error_costs_only_its_own_entry() -> None:
+    text = (
+        "papers:\n"
+        "  - title: Good One\n"  # 2
+        '  - title: "Broken\n'  # 3
+        "    year: 2021\n"
+        "  - title: Good Two\n"  # 5
+        "    tags: [a, b]\n"
+        "\n"
+        "  - title: Bad Two\n"  # 8
+        "    year: [\n"
+        "overrides:\n"
+        "  - title: Good One\n"  # 11
+        "    note: fine\n"
+        "  - title: x\n"  # 13
+        "    note: {\n"
+    )
+    result = read_entries("list.yml", text)
+    assert [(r.title, r.source.line) for r in result.records] == [("Good One", 2), ("Good Two", 5)]
+    assert result.records[1].tags == ("a", "b")
+    assert [(o.match_title, o.note, o.source.line) for o in result.overrides] == [("Good One", "fine", 11)]
+    assert result.rejected == 2
+    assert [(p.source.line, p.severity) for p in result.problems] == [(3, Severity.ERROR), (8, Severity.ERROR), (13, Severity.ERROR)]
+
+
+def test_a_yaml_error_outside_the_lists_is_reported_and_the_lists_read() -> None:
+    result = read_entries("list.yml", "title: [unclosed\npapers:\n  - title: Kept\n")
+    assert [r.title for r in result.records] == ["Kept"]
+    [problem] = result.problems
+    assert problem.severity is Severity.ERROR and "invalid YAML" in problem.message and result.rejected == 0
+
+
+REJECT_CASES = [
+    # one item of `papers:` → the message of its single error
+    ("  - just a string", "not a mapping"),
+    ("  - [a, list]", "not a mapping"),
+    ("  - year: 2020", "no `title`"),
+    ("  - title: ''", "no `title`"),
+    ("  - title: null", "no `title`"),
+    ('  - title: "\\u200b"', "no `title`"),  # only a zero-width space: nothing to show
+    ("  - title: [a, b]", "not text"),
+    ("  - title: {a: b}", "not text"),
+]
+
+
+@pytest.mark.parametrize(("item", "words"), REJECT_CASES)
+def test_papers_that_cannot_be_read_are_rejected_at_their_line(item: str, words: str) -> None:
+    result = read_entries("list.yml", f"papers:\n  - title: Good\n{item}\n  - title: Also Good\n")
+    assert [r.title for r in result.records] == ["Good", "Also Good"]
+    assert result.rejected == 1
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (3, Severity.ERROR) and words in problem.message
+
+
+def test_alias_bombs_and_cycles_are_refused_not_expanded() -> None:
+    text = (
+        "papers:\n"
+        "  - title: Bomb\n"
+        "    tags: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        "    authors: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "    note: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "    venue: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "  - title: Cycle\n"
+        "    tags: &r [*r]\n"
+    )
+    result = read_entries("list.yml", text)
+    assert [r.title for r in result.records] == ["Bomb", "Cycle"]
+    assert result.records[1].tags == ()
+    assert {p.source.line for p in result.problems if "too large" in p.message} == {6, 8}
+    assert all(p.severity is Severity.WARNING for p in result.problems)
+
+
+def test_deeply_nested_yaml_is_an_error_not_a_crash() -> None:
+    result = read_entries("list.yml", "papers:\n  - title: T\n    tags: " + "[" * 1000 + "]" * 1000 + "\n")
+    assert result.records == [] and result.problems and result.problems[0].severity is Severity.ERROR
+
+
+def test_a_field_given_twice_keeps_the_first_and_warns_at_the_second() -> None:
+    result = read_entries("list.yml", "papers:\n  - title: First\n    year: 2020\n    title: Second\n")
+    assert [r.title for r in result.records] == ["First"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (4, Severity.WARNING) and "twice" in problem.message
+
+
+def test_text_fields_given_as_lists_are_reported_and_ignored() -> None:
+    result = read_entries("list.yml", "papers:\n  - title: T\n    abstract: [a, b]\n    tags: [x, [y], {z: 1}]\n")
+    [record] = result.records
+    assert (record.abstract, record.tags) == ("", ("x",))
+    assert [p.severity for p in result.problems] == [Severity.WARNING, Severity.WARNING]
 
 
 LINK_CASES = [

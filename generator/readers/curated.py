@@ -24,6 +24,7 @@ A file that is a bare list is read as `papers:`. Line numbers come from PyYAML's
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -61,18 +62,13 @@ def read_entries(path: str, text: str) -> FileRead:
     a record or is rejected (not a mapping, no title) with one error at its line."""
     problems: list[Problem] = []
     rejects = Rejects()
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
-        return FileRead(problems=[Problem(Source(path, line), f"invalid YAML, file skipped: {problem}", Severity.ERROR)])
-    except RecursionError:  # PyYAML composes nested lists recursively
-        return FileRead(problems=[Problem(Source(path, 1), "invalid YAML, file skipped: nested too deeply", Severity.ERROR)])
-    if root is None:
+    root, error = _compose(text)
+    if error is not None:
+        paper_nodes, override_nodes = _read_items_one_by_one(text, path, error, problems, rejects)
+    elif root is None:
         return FileRead()
-    paper_nodes, override_nodes = _sections(root, path, problems)
+    else:
+        paper_nodes, override_nodes = _sections(root, path, problems)
     records = [r for node in paper_nodes if (r := _paper(node, path, problems, rejects)) is not None]
     overrides = [o for node in override_nodes if (o := _override(node, path, problems)) is not None]
     return FileRead(records, sorted(problems + rejects.problems, key=lambda p: p.source), len(rejects), overrides)
@@ -83,6 +79,94 @@ def read_curated(path: str, text: str) -> tuple[list[Record], list[Override], li
     return result.records, result.overrides, result.problems
 
 
+class _InvalidYaml(Exception):
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line, self.problem = line, problem  # line is 0-based, like PyYAML's marks
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, _InvalidYaml | None]:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, _InvalidYaml(mark.line if mark else 0, getattr(error, "problem", None) or str(error))
+    except RecursionError:  # PyYAML composes nested lists recursively
+        return None, _InvalidYaml(0, "nested too deeply")
+
+
+_TOP_KEY = re.compile(r"^([^\s#-][^:#]*):")
+_ITEM = re.compile(r"^(\s*)-(?:\s|$)")
+
+
+def _item_chunks(lines: list[str]) -> list[tuple[str, int, str]]:
+    """The top-level list items of a curated file, found by indentation alone: (section,
+    first line index, text). What lies outside `papers:`/`overrides:` items is left out."""
+    chunks: list[tuple[str, int, list[str]]] = []
+    section, indent = "papers", None  # a bare list is papers
+    for index, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            if chunks and section:
+                chunks[-1][2].append(line)
+            continue
+        if top := _TOP_KEY.match(line):
+            section = top[1].strip() if top[1].strip() in {"papers", "overrides"} else ""
+            indent = None
+            continue
+        item = _ITEM.match(line)
+        if section and item and (indent is None or len(item[1]) == indent):
+            indent = len(item[1])
+            chunks.append((section, index, [line]))
+        elif section and chunks and chunks[-1][0] == section:
+            chunks[-1][2].append(line)
+    return [(name, start, "".join(body)) for name, start, body in chunks]
+
+
+def _read_items_one_by_one(
+    text: str, path: str, error: _InvalidYaml, problems: list[Problem], rejects: Rejects
+) -> tuple[list[yaml.Node], list[yaml.Node]]:
+    """After a syntax error, each list item is read on its own, so that one broken entry
+    costs only itself: a broken paper is rejected at the line of its error."""
+    papers: list[yaml.Node] = []
+    overrides: list[yaml.Node] = []
+    item_failed = False
+    for section, start, chunk in _item_chunks(text.splitlines(keepends=True)):
+        node, item_error = _compose(chunk)
+        if item_error is not None:
+            item_failed = True
+            source = Source(path, start + 1)  # the item's own line: its error may show only at its end
+            detail = f"{item_error.problem} (line {start + item_error.line + 1})"
+            if section == "papers":
+                rejects.add(source, f"invalid YAML in this curated paper, skipped: {detail}")
+            else:
+                problems.append(Problem(source, f"invalid YAML in this override, skipped: {detail}", Severity.ERROR))
+        elif isinstance(node, yaml.SequenceNode):
+            _shift_lines(node, start)
+            (papers if section == "papers" else overrides).extend(node.value)
+    if not item_failed:  # the error lies outside the items: report it as found
+        problems.append(Problem(Source(path, error.line + 1), f"invalid YAML: {error.problem}", Severity.ERROR))
+    return papers, overrides
+
+
+def _shift_lines(root: yaml.Node, offset: int) -> None:
+    """Marks of a node read from a chunk, moved to the chunk's place in the file."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for mark in {id(node.start_mark): node.start_mark, id(node.end_mark): node.end_mark}.values():
+            if id(mark) not in seen:
+                seen.add(id(mark))
+                mark.line += offset
+        if isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif isinstance(node, yaml.MappingNode):
+            stack += [part for pair in node.value for part in pair]
+
+
 def _sections(root: yaml.Node, path: str, problems: list[Problem]) -> tuple[list[yaml.Node], list[yaml.Node]]:
     if isinstance(root, yaml.SequenceNode):
         return list(root.value), []
@@ -91,7 +175,7 @@ def _sections(root: yaml.Node, path: str, problems: list[Problem]) -> tuple[list
         return [], []
     sections: dict[str, list[yaml.Node]] = {"papers": [], "overrides": []}
     for key_node, value_node in root.value:
-        name = key_node.value
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
         if name not in sections:
             problems.append(Problem(_where(path, key_node), f"unknown section {name!r} ignored (expected `papers` or `overrides`)"))
         elif not isinstance(value_node, yaml.SequenceNode):
