@@ -184,6 +184,12 @@ def bibtex_file(papers: list[Paper]) -> str:
     return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT)
 
 
+def join_entries(entries: list[str]) -> str:
+    """A .bib file from entries made by `bibtex_entry`: the same text `bibtex_file` gives,
+    without formatting each entry again (pages and files share one rendering)."""
+    return "\n".join(entries)
+
+
 def bibtex_entry(paper: Paper) -> str:
     """One entry, as shown on the site for copying."""
     return bibtex_file([paper])

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
 import yaml
 from jinja2 import Environment
 
-from generator.bibtex import bibtex_entry, bibtex_file
+from generator.bibtex import bibtex_entry, join_entries
 from generator.charts import bar_chart
 from generator.config import Config, slugify
 from generator.csljson import csl_json
 from generator.dataset import papers_json
+from generator.layout import ListingPage, Section, anchor_pages, paginate_sections, split_topic
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
-from generator.render import anchor, make_environment, render
+from generator.render import anchor, clip, inert, make_environment, render
 from generator.ris import ris_file
 from generator.write import Output
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 PAGES_DIR = "review"
 GENERATED_DIRS = ("review", "downloads")
 WHATS_NEW = 8
+TAG_CLOUD = 150  # tags shown as chips at the top of the tag index
 
 
 def safe_url(url: str) -> str:
@@ -83,44 +85,74 @@ def site_files(report: Report, config: Config) -> Output:
     for paper in papers:
         by_topic[paper.topic].append(paper)
     for members in by_topic.values():
-        members.sort(key=lambda p: (-(p.year or 0), -(p.month or 0), p.key.lower()))
+        members.sort(key=newest_first)
     by_key = {paper.key: paper for paper in papers}
+    bibtex_of = {paper.key: bibtex_entry(paper) for paper in papers}  # shown on pages, joined into files
     tag_counter = Counter(tag for paper in papers for tag in paper.tags)
-    context = {
+    tag_slug = tag_slugs(list(tag_counter))
+    parts = {
+        t.slug: split_topic(t.slug, _oldest_first(by_topic[t.slug]), lambda key: entry_size(by_key[key], bibtex_of[key])) for t in topics
+    }
+    page_of = {paper.key: f"topics/{paper.topic}.md" for paper in papers}  # relative to docs/review/
+    for topic_parts in parts.values():
+        for part in topic_parts:
+            page_of.update((key, f"topics/{part.stem}.md") for key in part.keys)
+    context: dict[str, Any] = {
         "config": config,
         "papers": papers,
         "topics": topics,
         "topic_of": {t.slug: t for t in report.topics},
         "by_topic": by_topic,
         "by_key": by_key,
-        "tag_slug": tag_slugs(list(tag_counter)),
-        "tag_counts": sorted(tag_counter.items(), key=lambda item: (-item[1], item[0].casefold())),
+        "page_of": page_of,
+        "tag_slug": tag_slug,
+        "tag_page": {},  # filled in once the tag pages are laid out
         "report": report,
         "anchor": anchor,
         "find_links": find_links,
         "code_fence": code_fence,
-        "bibtex_entry": bibtex_entry,
+        "bibtex_of": bibtex_of,
         "Severity": Severity,
     }
+    macros = environment.get_template("_macros.md.j2").make_module(context)
+    line_of = {paper.key: str(macros.paper_line(paper, "")) for paper in papers}  # for pages in docs/review/
     output = Output()
+    tag_pages = _tag_pages(papers, tag_counter, tag_slug, line_of)
+    first_page_of = anchor_pages(tag_pages)
+    context["tag_page"] = {tag: first_page_of[f"tag-{tag_slug[tag]}"] for tag in tag_counter}
+    _listing(output, environment, "Tags", tag_pages, _tag_index(tag_counter, tag_slug, context["tag_page"]))
+    _listing(output, environment, "Papers by year", _year_pages(papers, line_of), "")
+    _listing(output, environment, "All papers", _key_pages(papers, line_of), f"{len(papers)} papers, by citation key.\n")
+    _listing(output, environment, "Data quality", _quality_pages(report, line_of), render(environment, "quality.md.j2", **context))
     _home(output, environment, context, papers, topics, by_topic)
     output.add(f"{PAGES_DIR}/topics/index.md", render(environment, "topics.md.j2", **context))
     for topic in topics:
-        overview = topic_overview(by_topic[topic.slug])
-        page = render(environment, "topic.md.j2", topic=topic, overview=overview, members=by_topic[topic.slug], **context)
+        members = by_topic[topic.slug]
+        overview = topic_overview(members)
+        topic_parts = parts[topic.slug]
+        page = render(
+            environment, "topic.md.j2", topic=topic, overview=overview, members=[] if topic_parts else members, parts=topic_parts, **context
+        )
         output.add(f"{PAGES_DIR}/topics/{topic.slug}.md", page)
-        output.add(f"downloads/topics/{topic.slug}.bib", bibtex_file(by_topic[topic.slug]))
-    by_year: dict[int | None, list[Paper]] = defaultdict(list)
-    for paper in papers:
-        by_year[paper.year].append(paper)
-    years = sorted((y for y in by_year if y is not None), reverse=True)
-    output.add(f"{PAGES_DIR}/tags.md", render(environment, "tags.md.j2", **context))
-    output.add(f"{PAGES_DIR}/years.md", render(environment, "years.md.j2", years=years, by_year=by_year, **context))
-    output.add(f"{PAGES_DIR}/papers.md", render(environment, "papers.md.j2", **context))
-    output.add(f"{PAGES_DIR}/quality.md", render(environment, "quality.md.j2", **context))
+        for number, part in enumerate(topic_parts):
+            neighbours = {
+                "previous": topic_parts[number - 1] if number else None,
+                "next": topic_parts[number + 1] if number + 1 < len(topic_parts) else None,
+            }
+            page = render(
+                environment,
+                "topic_part.md.j2",
+                topic=topic,
+                part=part,
+                members=[by_key[k] for k in reversed(part.keys)],
+                **neighbours,
+                **context,
+            )
+            output.add(f"{PAGES_DIR}/topics/{part.stem}.md", page)
+        output.add(f"downloads/topics/{topic.slug}.bib", join_entries([bibtex_of[p.key] for p in members]))
     output.add(f"{PAGES_DIR}/downloads.md", render(environment, "downloads.md.j2", **context))
     output.add(f"{PAGES_DIR}/about.md", render(environment, "about.md.j2", **context))
-    output.add("downloads/references.bib", bibtex_file(papers))
+    output.add("downloads/references.bib", join_entries([bibtex_of[p.key] for p in papers]))
     output.add("downloads/references.ris", ris_file(papers))
     output.add("downloads/references.json", csl_json(papers))
     output.add("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))
@@ -128,10 +160,96 @@ def site_files(report: Report, config: Config) -> Output:
     return output
 
 
+def newest_first(paper: Paper) -> tuple[int, int, int, str]:
+    return (-(paper.year or 0), -(paper.month or 0), -(paper.day or 0), paper.key.lower())
+
+
+def _oldest_first(members: list[Paper]) -> list[tuple[int | None, str]]:
+    return [(p.year, p.key) for p in reversed(members)]
+
+
+# Markdown a paper entry adds besides its own text: byline, links, tags, fences, buttons.
+ENTRY_OVERHEAD = 1_500
+
+
+def entry_size(paper: Paper, bibtex: str) -> int:
+    """About how many bytes of Markdown a paper's entry takes, without rendering it: paper
+    text grows when `inert` turns active characters into entities, so it is measured inert."""
+    text = " ".join([paper.title, clip(paper.abstract), paper.tldr, paper.note, *paper.claims, *paper.authors[:3], *paper.tags])
+    return len(inert(text)) + len(paper.title) + len(bibtex) + ENTRY_OVERHEAD
+
+
+def _tag_pages(papers: list[Paper], tag_counter: Counter[str], tag_slug: dict[str, str], line_of: dict[str, str]) -> list[ListingPage]:
+    tagged: dict[str, list[str]] = defaultdict(list)
+    for paper in papers:
+        for tag in paper.tags:
+            tagged[tag].append(line_of[paper.key])
+    ordered = sorted(tag_counter, key=lambda tag: (-tag_counter[tag], tag.casefold()))
+    sections = [Section(f"tag-{tag_slug[tag]}", f"{inert(tag)} ({tag_counter[tag]})", tuple(tagged[tag])) for tag in ordered]
+    return paginate_sections("tags", sections)
+
+
+def _tag_index(tag_counter: Counter[str], tag_slug: dict[str, str], tag_page: dict[str, str]) -> str:
+    ordered = sorted(tag_counter, key=lambda tag: (-tag_counter[tag], tag.casefold()))
+    chips = " ".join(f"[{inert(tag)}]({tag_page[tag]}.md#tag-{tag_slug[tag]}){{ .md-tag }}" for tag in ordered[:TAG_CLOUD])
+    more = f" … and {len(ordered) - TAG_CLOUD} more tags on the pages below." if len(ordered) > TAG_CLOUD else ""
+    return f"{len(ordered)} tags, most used first. {chips}{more}\n"
+
+
+def _year_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage]:
+    by_year: dict[int | None, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        by_year[paper.year].append(paper)
+    sections = [
+        Section(f"year-{year}", str(year), tuple(line_of[p.key] for p in by_year[year]))
+        for year in sorted((y for y in by_year if y), reverse=True)
+    ]
+    if by_year[None]:
+        sections.append(Section("year-unknown", "Year unknown", tuple(line_of[p.key] for p in by_year[None])))
+    return paginate_sections("years", sections)
+
+
+def _key_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage]:
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for paper in papers:  # sorted by key already
+        letter = paper.key[:1].upper() if paper.key[:1].isalpha() else "#"
+        by_letter[letter].append(f"`{paper.key}` {line_of[paper.key]}")
+    sections = [
+        Section(f"letter-{letter.lower() if letter != '#' else 'other'}", letter, tuple(lines))
+        for letter, lines in sorted(by_letter.items())
+    ]
+    return paginate_sections("papers", sections)
+
+
+def _quality_pages(report: Report, line_of: dict[str, str]) -> list[ListingPage]:
+    """The lists of the data-quality page; its summary table is the template's intro."""
+    papers = report.papers
+
+    def located(paper: Paper) -> str:
+        return f"{line_of[paper.key]} — {inert(str(paper.sources[0]))}"
+
+    problems = tuple(f"**{p.severity.value}** {inert(str(p.source))} — {inert(p.message)}" for p in report.problems)
+    merges = tuple(f"{inert(m.title)} — {inert(m.reason)}: {', '.join(inert(str(s)) for s in m.sources)}" for m in report.merges)
+    sections = [
+        Section("problems", "Problems", problems or ("None.",)),
+        Section("merges", "Merges", merges or ("None.",)),
+        Section("without-a-year", "Without a year", tuple(located(p) for p in papers if p.year is None) or ("None.",)),
+        Section("without-an-abstract", "Without an abstract", tuple(located(p) for p in papers if not p.abstract) or ("None.",)),
+        Section("without-author-names", "Without author names", tuple(line_of[p.key] for p in papers if not p.authors) or ("None.",)),
+    ]
+    return paginate_sections("quality", sections)
+
+
+def _listing(output: Output, environment: Environment, title: str, pages: list[ListingPage], intro: str) -> None:
+    for number, page in enumerate(pages):
+        text = render(environment, "listing.md.j2", title=title, intro=intro if number == 0 else "", page=page, pages=pages, number=number)
+        output.add(f"{PAGES_DIR}/{page.path_stem}.md", text)
+
+
 def _home(
     output: Output,
     environment: Environment,
-    context: dict[str, object],
+    context: dict[str, Any],
     papers: list[Paper],
     topics: list[Topic],
     by_topic: dict[str, list[Paper]],
@@ -141,7 +259,7 @@ def _home(
     year_rows = [(str(year), year_counts[year]) for year in sorted(year_counts)]
     output.add(f"{PAGES_DIR}/charts/topics.svg", bar_chart(topic_rows, "Papers per topic"))
     output.add(f"{PAGES_DIR}/charts/years.svg", bar_chart(year_rows, "Papers per year"))
-    dated = sorted((p for p in papers if p.year), key=lambda p: (p.year, p.month or 0, p.day or 0, p.key), reverse=True)
+    dated = sorted((p for p in papers if p.year), key=newest_first)
     output.add(
         f"{PAGES_DIR}/_home.md", render(environment, "home.md.j2", newest=dated[:WHATS_NEW], undated=len(papers) - len(dated), **context)
     )

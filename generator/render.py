@@ -28,6 +28,17 @@ def inert(text: object) -> str:
     return _MARKDOWN_ACTIVE.sub(lambda m: f"&#{ord(m[0])};", flat)
 
 
+# A real abstract is a few thousand characters; anything far longer (a scrape that ran on)
+# is shortened on the page so one paper cannot blow the page-size budget. papers.json keeps it whole.
+CLIP_LENGTH = 10_000
+
+
+def clip(text: str) -> str:
+    if len(text) <= CLIP_LENGTH:
+        return text
+    return f"{text[:CLIP_LENGTH]} … [shortened from {len(text):,} characters; papers.json has the full text]"
+
+
 def anchor(key: str) -> str:
     """The HTML id of a paper's entry: its citation key, reduced to characters ids allow."""
     return "p-" + re.sub(r"[^a-z0-9_-]+", "-", key.lower()).strip("-")
@@ -55,6 +66,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     )
     environment.filters["md"] = inert
     environment.filters["anchor"] = anchor
+    environment.filters["clip"] = clip
     environment.filters["date"] = paper_date
     return environment
 
