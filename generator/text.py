@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter, defaultdict
 
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -87,6 +88,15 @@ FIELD_STOP_WORDS = frozenset(
         "http",
         "project",
         "page",
+        # title verbs that say how, not what
+        "towards",
+        "toward",
+        "unveiling",
+        "rethinking",
+        "revisiting",
+        "understanding",
+        "unlocking",
+        "boosting",
     ]
 )
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FIELD_STOP_WORDS)
@@ -163,3 +173,38 @@ def sentences(text: str) -> list[str]:
     """Abstract sentences; splits on . ! ? followed by a space and a capital or digit."""
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])", text.strip())
     return [part.strip() for part in parts if part.strip()]
+
+
+# Between the two words of a phrase as written: a space, a hyphen or "of" ("mixture of
+# experts" is the phrase behind the feature "mixture expert").
+_PHRASE_GAP = re.compile(r"[\s-]+(?:of[\s-]+)?")
+
+
+def surface_forms(text: str) -> dict[str, str]:
+    """For each feature of `analyze` (stemmed unigram or bigram), how `text` most often
+    writes it, lowercased unless it is an acronym or a mixed-case name (`LoRA`, `GNN`)."""
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    previous: re.Match[str] | None = None
+    for match in _WORD.finditer(text):
+        word = match[0]
+        if word.lower() in _STOP:
+            continue
+        counts[stem(word)][word] += 1
+        if previous is not None and _PHRASE_GAP.fullmatch(text, previous.end(), match.start()):
+            counts[f"{stem(previous[0])} {stem(word)}"][text[previous.start() : match.end()]] += 1
+        previous = match
+    return {term: _display(forms) for term, forms in counts.items()}
+
+
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")  # LoRA, MoE, GNN; not Title-Case
+
+
+def _display(forms: Counter[str]) -> str:
+    by_lower: Counter[str] = Counter()
+    for form, count in forms.items():
+        by_lower[form.lower()] += count
+    lower = min(by_lower, key=lambda form: (-by_lower[form], form))
+    cased = [form for form in forms if form.lower() == lower]
+    # Keep the case of acronyms and names written with inner capitals, in most of their uses.
+    named = [form for form in cased if _INNER_CAPITAL.search(form) and forms[form] * 2 >= by_lower[lower]]
+    return min(named, key=lambda form: (-forms[form], form)) if named else lower

@@ -19,23 +19,30 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from scipy.sparse import csr_matrix, vstack
 from sklearn.decomposition import NMF
 from sklearn.preprocessing import normalize
 
 from generator.config import slugify
 from generator.models import Paper, Topic
-from generator.text import fit_corpus, paper_text
+from generator.text import fit_corpus, paper_text, surface_forms
 
 OTHER_SLUG = "other"
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "with"})
 KEYWORD_WEIGHT = 2
-SELF_TRAINING_ROUNDS = 1
-PROFILE_WEIGHT = 0.3  # share of the topic's own words in its profile after self-training
-MIN_SCORE = 0.04  # below this best score a paper is Other
-# A paper sharing almost no words with any topic's own description is Other, whatever the
-# self-trained profiles say (they can drag an unrelated paper towards the nearest cluster).
-OTHER_THRESHOLD = 0.017
-SECONDARY_RATIO = 0.7  # a secondary topic scores at least this share of the primary's
+TITLE_BONUS = 0.3  # weight of the title's own similarity, added to the whole paper's
+# A paper whose best score is below this share of the corpus's median best score shares
+# almost no words with any topic: it is Other rather than forced into the nearest topic.
+# Relative, so it holds for any taxonomy's vocabulary; chosen on the dev split.
+OTHER_RELATIVE = 0.27
+OTHER_FLOOR = 0.005  # and a paper with (almost) no shared words is Other even on its own
+SECONDARY_RATIO = 0.45  # a secondary topic scores at least this share of the primary's
+MAX_SECONDARY = 2
+# Automatic mode
+PAPERS_PER_TOPIC = 8
+MAX_TOPICS = 30
+DISCOVERY_SAMPLE = 20_000  # NMF is fitted on at most this many papers
+SURFACE_PAPERS = 50  # a topic's terms are spelled as its top papers spell them
+KEYWORD_COUNT = 8
 
 
 @dataclass(frozen=True)
@@ -50,94 +57,146 @@ def topic_text(topic: Topic) -> str:
     return " ".join([topic.title, topic.title, topic.description] + [keywords] * KEYWORD_WEIGHT)
 
 
+def topic_scores(papers: list[Paper], topics: list[Topic]) -> np.ndarray:
+    """papers × topics: cosine similarity of each paper to each topic's own words, plus a
+    bonus for its title's (the author's one-line summary). Sparse products: O(n·k)."""
+    vectorizer, matrix = fit_corpus([paper_text(p) for p in papers] + [topic_text(t) for t in topics])
+    paper_vectors = normalize(matrix[: len(papers)])
+    topic_vectors = normalize(matrix[len(papers) :])
+    title_vectors = normalize(vectorizer.transform([p.title for p in papers]))
+    return (paper_vectors @ topic_vectors.T).toarray() + TITLE_BONUS * (title_vectors @ topic_vectors.T).toarray()
+
+
+def other_threshold(best: np.ndarray) -> float:
+    return max(OTHER_FLOOR, OTHER_RELATIVE * float(np.median(best))) if len(best) else OTHER_FLOOR
+
+
 def assign_guided(papers: list[Paper], topics: list[Topic]) -> list[Assignment]:
     if not papers or not topics:
         return [Assignment(OTHER_SLUG, (), 0.0) for _ in papers]
-    _, matrix = fit_corpus([paper_text(p) for p in papers] + [topic_text(t) for t in topics])
-    paper_vectors = normalize(matrix[: len(papers)])
-    own_words = normalize(matrix[len(papers) :])
-    profiles = own_words
-    initial = (paper_vectors @ own_words.T).toarray()
-    scores = initial
-    for _ in range(SELF_TRAINING_ROUNDS):
-        profiles = _refit_profiles(paper_vectors, own_words, scores)
-        scores = (paper_vectors @ profiles.T).toarray()
-    return [
-        _assignment(row, topics) if first.max() >= OTHER_THRESHOLD else Assignment(OTHER_SLUG, (), float(first.max()))
-        for row, first in zip(scores, initial)
-    ]
+    scores = topic_scores(papers, topics)
+    threshold = other_threshold(scores.max(axis=1))
+    return [_assignment(row, topics, threshold) for row in scores]
 
 
-def _refit_profiles(paper_vectors: csr_matrix, own_words: csr_matrix, scores: np.ndarray) -> csr_matrix:
-    best = scores.argmax(axis=1)
-    confident = scores.max(axis=1) >= MIN_SCORE
-    rows = []
-    for index in range(own_words.shape[0]):
-        members = np.flatnonzero((best == index) & confident)
-        if len(members) == 0:
-            rows.append(own_words[index])
-            continue
-        centroid = normalize(csr_matrix(paper_vectors[members].mean(axis=0)))
-        rows.append(PROFILE_WEIGHT * own_words[index] + (1 - PROFILE_WEIGHT) * centroid)
-    return normalize(vstack(rows).tocsr())
-
-
-def _assignment(row: np.ndarray, topics: list[Topic]) -> Assignment:
+def _assignment(row: np.ndarray, topics: list[Topic], threshold: float) -> Assignment:
     order = np.argsort(-row, kind="stable")
     best = float(row[order[0]])
-    if best < MIN_SCORE:
+    if best < threshold:
         return Assignment(OTHER_SLUG, (), best)
-    secondary = tuple(topics[i].slug for i in order[1:3] if row[i] >= SECONDARY_RATIO * best and row[i] >= MIN_SCORE)
+    secondary = tuple(
+        topics[i].slug for i in order[1 : 1 + MAX_SECONDARY] if row[i] >= SECONDARY_RATIO * best and row[i] >= threshold
+    )
     return Assignment(topics[order[0]].slug, secondary, best)
 
 
 def topic_count(n_papers: int) -> int:
-    """Roughly one topic per 12 papers, between 2 and 30: pages stay readable."""
-    return max(2, min(30, round(n_papers / 12)))
+    """About one topic per eight papers, between 2 and 30: each topic page stays readable,
+    and a large corpus gets broad topics rather than hundreds of thin ones."""
+    return max(2, min(MAX_TOPICS, round(n_papers / PAPERS_PER_TOPIC)))
+
+
+def discovery_sample(papers: list[Paper], limit: int = DISCOVERY_SAMPLE) -> list[Paper]:
+    """At most `limit` papers, evenly spaced in title order: the same corpus always gives
+    the same sample, whatever order the inputs were read in."""
+    ordered = sorted(papers, key=lambda p: (p.identity, p.title))
+    if len(ordered) <= limit:
+        return ordered
+    step = len(ordered) / limit
+    return [ordered[int(i * step)] for i in range(limit)]
 
 
 def discover_topics(papers: list[Paper]) -> list[Topic]:
-    """Topics found by NMF, each named after its most distinctive terms."""
+    """Topics found by NMF over TF-IDF, each named after its most distinctive terms.
+
+    NMF is fitted on a bounded sample (cost O(sample·k), not O(n²)); papers are then
+    assigned to the topics' words like any taxonomy, so a kept taxonomy assigns new papers
+    the same way."""
     if len(papers) < 4:
         return []
-    vectorizer, matrix = fit_corpus([paper_text(p) for p in papers])
-    k = topic_count(len(papers))
-    model = NMF(n_components=k, init="nndsvd", random_state=0, max_iter=400)
-    model.fit(matrix)
+    sample = discovery_sample(papers)
+    texts = [paper_text(p) for p in sample]
+    vectorizer, matrix = fit_corpus(texts)
+    k = min(topic_count(len(papers)), matrix.shape[1])
+    model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=1000)
+    weights = model.fit_transform(matrix)
     terms = vectorizer.get_feature_names_out()
     topics: list[Topic] = []
-    used: set[str] = set()
-    for component in model.components_:
-        top_terms = _distinctive_terms(component, terms)
+    used = {OTHER_SLUG}
+    common = np.asarray((matrix > 0).sum(axis=0)).ravel() >= _min_papers(len(sample))
+    for index, component in enumerate(_distinctiveness(model.components_) * common):
+        members = np.argsort(-weights[:, index], kind="stable")[:SURFACE_PAPERS]
+        forms = surface_forms(" ".join(f"{sample[i].title}. {sample[i].abstract}" for i in members))
+        top_terms = _distinctive_terms(component, terms, forms)
+        if not top_terms:
+            continue
         title = _topic_title(top_terms)
-        slug = slugify(title)
-        while slug in used or slug == OTHER_SLUG:
-            slug += "-2"
-        used.add(slug)
-        topics.append(Topic(slug, title, f"Papers about {', '.join(top_terms[:5])}.", tuple(top_terms[:8])))
+        slug = _unique_slug(slugify(" ".join(top_terms[:2])), used)
+        topics.append(Topic(slug, title, f"Papers about {_join(top_terms[:6])}.", tuple(top_terms)))
     return topics
 
 
-def _distinctive_terms(component: np.ndarray, terms: np.ndarray) -> list[str]:
-    """Top terms, preferring bigrams and dropping a word already inside a chosen bigram."""
+def _min_papers(n_papers: int) -> int:
+    """A name's words are shared by several papers: a word from one title names nothing."""
+    return max(2, min(20, n_papers // 50))
+
+
+def _distinctiveness(components: np.ndarray) -> np.ndarray:
+    """Component weights times each term's share of its total weight: a term frequent in
+    every topic ("LLM") names none of them."""
+    share = components / np.maximum(components.sum(axis=0, keepdims=True), 1e-12)
+    return components * share
+
+
+def _distinctive_terms(component: np.ndarray, terms: np.ndarray, forms: dict[str, str]) -> list[str]:
+    """Top terms as the papers write them, skipping one that repeats a chosen one (a word
+    inside a chosen phrase, a phrase around a chosen word, an acronym of either)."""
     chosen: list[str] = []
-    for index in np.argsort(-component, kind="stable")[:40]:
-        term = str(terms[index])
-        if any(term in other.split() or other in term.split() for other in chosen):
-            continue
-        chosen.append(term)
-        if len(chosen) == 8:
+    keys: list[set[str]] = []
+    for index in np.argsort(-component, kind="stable")[:60]:
+        if component[index] <= 0 or len(chosen) == KEYWORD_COUNT:
             break
+        term = str(terms[index])
+        words = {fold(word) for word in term.split()}
+        if term not in forms or any(words <= key or key <= words for key in keys) or _abbreviates(forms[term], chosen):
+            continue
+        chosen.append(forms[term])
+        keys.append(words)
     return chosen
 
 
-def _display_term(term: str) -> str:
-    return " ".join(word.upper() if len(word) <= 4 and re.search(r"\d", word) else word for word in term.split())
+def _abbreviates(form: str, chosen: list[str]) -> bool:
+    """`MoE` and `mixture-of-experts`, `GNNs` and `GNN`: the same thing said twice."""
+    return any(fold(form) == fold(other) or fold(form) in _initials(other) or fold(other) in _initials(form) for other in chosen)
+
+
+def _initials(phrase: str) -> set[str]:
+    """`mixture-of-experts` → {"me", "moe"}; nothing for a single word."""
+    words = re.findall(r"[a-z0-9]+", phrase.lower())
+    if len(words) < 2:
+        return set()
+    return {"".join(w[0] for w in words if w not in _SMALL_WORDS), "".join(w[0] for w in words)}
+
+
+def fold(term: str) -> str:
+    key = re.sub(r"[^a-z0-9]", "", term.casefold())
+    return key[:-1] if len(key) > 3 and key.endswith("s") else key
+
+
+def _unique_slug(slug: str, used: set[str]) -> str:
+    candidate, number = slug, 2
+    while candidate in used:
+        candidate, number = f"{slug}-{number}", number + 1
+    used.add(candidate)
+    return candidate
+
+
+def _join(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 def _topic_title(terms: list[str]) -> str:
-    words = [_display_term(term) for term in terms[:3]]
-    title = ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else words[0]
+    title = _join(terms[:3])
     return title[:1].upper() + title[1:]
 
 
