@@ -18,16 +18,34 @@ MAX_WORDS = 35
 _CONTRIBUTION_CUES = [
     (
         re.compile(
-            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(propose|present|introduce|develop|design|build|release|offer)",
+            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise)",
             re.I,
         ),
         5,
     ),
-    (re.compile(r"\b(propose|present|introduce)s?\b", re.I), 3),
-    (re.compile(r"\bwe (show|find|demonstrate|prove|derive|study|investigate|analy[sz]e|identify|reveal|observe|argue)", re.I), 3),
-    (re.compile(r"\b(in this (paper|work)|here,? we|to this end|to address|we aim)\b", re.I), 2),
+    (re.compile(r"\bwe\b[^.;]{0,80}\bby (proposing|introducing|developing|designing|presenting)\b", re.I), 5),
+    # a new method or artefact, more than a "study" someone "presents"
+    (re.compile(r"\b(propos(e|es|ing)|introduc(e|es|ing))\b", re.I), 3),
+    (re.compile(r"\bwe (\w+ly )?(show|find|demonstrate|prove|derive|reveal|conclude|establish)", re.I), 3),
+    (re.compile(r"\bwe (\w+ly )?(study|investigate|analy[sz]e|identify|observe|argue|explore|examine)", re.I), 1),
+    (
+        re.compile(
+            r"\b(our|these|the) (\w+ )?(results|findings|experiments|analys[ie]s|evaluations?) (\w+ )?(show|reveal|demonstrate|suggest|indicate|confirm)(s|ed)?\b",
+            re.I,
+        ),
+        3,
+    ),
+    (re.compile(r"\bwe\b[^.;]{0,80}\bby (demonstrating|showing|proving)\b", re.I), 3),
+    (re.compile(r"\b(in this (paper|work)|here,? we|to this end|to address|we aim)\b", re.I), 1),
     (re.compile(r"\b(called|named|dubbed|termed)\b", re.I), 1),
+    (re.compile(r"\b(we|this (paper|work))\s+(\w+ly\s+)?provides?\b", re.I), 2),
 ]
+# A follow-up ("Furthermore, we also …") adds to the contribution; it is not the main one.
+_FOLLOW_UP = re.compile(
+    r"^(furthermore|moreover|additionally|finally|further|lastly|besides|in addition|more broadly|also|then|second|third|next)\b|^we (also|further|then|additionally)\b",
+    re.I,
+)
+_AUTHORS = re.compile(r"\b(we|our|us|this (paper|work|study|article)|here)\b", re.I)
 _BACKGROUND_CUES = re.compile(
     r"\b(however|recent(ly)?|has (been|become)|have (been|become)|remains?|is (a|an|the) (key|critical|fundamental|major)|existing|prior work|typically|traditional)\b",
     re.I,
@@ -52,37 +70,60 @@ class Summary:
     claims: tuple[str, ...]
 
 
-def contribution_score(sentence: str, position: int) -> float:
+def contribution_score(sentence: str, position: int, name: str = "") -> float:
     score = sum(weight for pattern, weight in _CONTRIBUTION_CUES if pattern.search(sentence))
+    if score >= 3 and name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence):
+        score += 2  # of the statements, the one naming the paper's method introduces it
     if position == 0 and _BACKGROUND_CUES.search(sentence) and score < 3:
         score -= 2  # the opening sentence is usually background
     if re.match(r"(however|but|yet|unfortunately|despite)\b", sentence, re.I) and score < 3:
         score -= 2  # a problem statement, not a contribution
+    if _FOLLOW_UP.search(sentence):
+        score -= 3
+    if not _AUTHORS.search(sentence):
+        score -= 1  # a statement about the field, not about this paper
     return score - 0.1 * position  # among equals, the earlier statement
 
 
-def contribution_sentence(abstract: str) -> str:
+def contribution_sentence(abstract: str, name: str = "") -> str:
+    """The sentence stating the contribution; `name` is the method's short name, if any."""
     candidates = sentences(abstract)
     if not candidates:
         return ""
-    scored = [(contribution_score(s, i), -i, s) for i, s in enumerate(candidates) if len(s.split()) >= 5]
+    scored = [(contribution_score(s, i, name), -i, s) for i, s in enumerate(candidates) if len(s.split()) >= 5]
     if not scored:
         return candidates[0]
     return max(scored)[2]
 
 
-_SHORT_LEAD_IN = re.compile(
-    r"^(?:to|in|here|specifically|building on|motivated by|based on|with|for)\b[^,]{0,60},\s+(?=we\b|this\b|our\b)", re.I
+# A subordinate opening before "we …" ("Motivated by …, we propose …"): motivation, not
+# contribution. Openings that carry the method ("By …", "Using …") go only when too long.
+_LEAD_IN_CLAUSE = re.compile(
+    r"^(?:to|in|here|specifically|building|motivated|inspired|based|with|for|given|following|leveraging|observing|"
+    r"unlike|towards?|since|as|because|while|despite|drawing|guided|recognizing|noting|after|on|from|against)\b"
+    r"[^;]{0,300}?,\s+(?=(?:we|this|our)\b)",
+    re.I,
 )
+_METHOD_LEAD_IN = re.compile(r"^(?:by|using|through|via|with)\b[^;]{0,300}?,\s+(?=(?:we|this|our)\b)", re.I)
+
+
+MIN_WORDS = 8
+_DETAIL = re.compile(r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b")
 
 
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
     sentence = _LEAD_IN.sub("", sentence.strip())
-    sentence = _SHORT_LEAD_IN.sub("", sentence)
+    sentence = _LEAD_IN_CLAUSE.sub("", sentence)
+    if len(sentence.split()) > max_words:
+        sentence = _METHOD_LEAD_IN.sub("", sentence)
     sentence = sentence[:1].upper() + sentence[1:]
     words = sentence.split()
     if len(words) <= max_words:
         return sentence
+    # An enumeration or a relative clause after the main statement is detail: stop before it.
+    detail = _DETAIL.search(sentence)
+    if detail and MIN_WORDS <= len(sentence[: detail.start()].split()) <= max_words:
+        return sentence[: detail.start()].rstrip(",;:( ") + " …"
     cut = " ".join(words[:max_words])
     # End at the last clause boundary in the second half, not mid-phrase.
     boundary = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "), cut.rfind(" ("))
@@ -111,6 +152,7 @@ def claims(abstract: str, limit: int = 3) -> tuple[str, ...]:
 
 
 def summarize(paper: Paper) -> Summary:
-    sentence = contribution_sentence(paper.abstract)
+    name = short_name(paper.title)
+    sentence = contribution_sentence(paper.abstract, name)
     tldr = trim(sentence) if sentence else ""
-    return Summary(tldr=tldr, short_name=short_name(paper.title), claims=claims(paper.abstract))
+    return Summary(tldr=tldr, short_name=name, claims=claims(paper.abstract))
