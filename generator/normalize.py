@@ -21,10 +21,11 @@ _SPACES = re.compile(r"\s+")
 _TIMES = re.compile(r"(?<=\d)times(?![a-z])")
 # "componentsx2013such": an HTML entity (&#x2013;) that lost its "&#", between two words.
 _LOST_DASH = re.compile(r"(?<=[a-z])x(2013|2014)(?=[a-z])")
-_MATH = re.compile(r"\$([^$]{1,80})\$")
+_MATH = re.compile(r"(?<!\\)\$([^$]{1,80}?)(?<!\\)\$")  # `\$` is a dollar sign, not math
 _ESCAPED = re.compile(r"\\([%&#_$])")
 
 _SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
+SUPERSCRIPTS = frozenset(_SUPERSCRIPT)  # what `math_to_unicode` can write raised
 _SUBSCRIPT = dict(zip("0123456789+-=()aeioxk", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₖ"))
 
 
@@ -61,13 +62,18 @@ def inline_math_to_unicode(text: str) -> str:
     return _MATH.sub(lambda m: math_to_unicode(m[1]), text)
 
 
-def display_text(text: str) -> str:
-    """The form shown on pages and used for matching; the caller keeps the original."""
+def repair_text(text: str) -> str:
+    """Clean whitespace and undo scraping damage (`10times`, `x2013`); no LaTeX handling,
+    for text that is already decoded."""
     text = clean_whitespace(text)
     text = _TIMES.sub("×", text)
-    text = _LOST_DASH.sub(lambda m: chr(int(m[1], 16)), text)
-    text = inline_math_to_unicode(text)
-    return _ESCAPED.sub(r"\1", text)
+    return _LOST_DASH.sub(lambda m: chr(int(m[1], 16)), text)
+
+
+def display_text(text: str) -> str:
+    """The form shown on pages and used for matching; the caller keeps the original.
+    Scraped text keeps bits of LaTeX: short `$…$` formulas and escapes such as `\\%`."""
+    return _ESCAPED.sub(r"\1", inline_math_to_unicode(repair_text(text)))
 
 
 def title_identity(title: str) -> str:

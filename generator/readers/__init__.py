@@ -54,7 +54,7 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-_BINARY_SHARE = 0.1  # undecodable bytes in more than this share of lines: not text at all
+_BINARY_SHARE = 0.1  # more than this share of characters undecodable: not text at all
 _MAX_ENCODING_REPORTS = 20
 
 
@@ -72,15 +72,15 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
-    lines = data.split(b"\n")
-    bad = [number for number, line in enumerate(lines, 1) if not _is_utf8(line)]
-    if len(bad) > max(_BINARY_SHARE * len(lines), 3):
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = [number for number, line in enumerate(data.split(b"\n"), 1) if not _is_utf8(line)]
+    if text.count("\ufffd") > _BINARY_SHARE * len(text.strip()):  # mostly undecodable: no text at all
         return None, [Problem(Source(shown, bad[0]), "binary file skipped (not UTF-8 text)", Severity.ERROR)]
     problems = [Problem(Source(shown, line), "invalid UTF-8; the bad bytes are shown as �") for line in bad[:_MAX_ENCODING_REPORTS]]
     if len(bad) > _MAX_ENCODING_REPORTS:
         more = len(bad) - _MAX_ENCODING_REPORTS
         problems.append(Problem(Source(shown, bad[_MAX_ENCODING_REPORTS]), f"invalid UTF-8 on {more} more lines (not listed)"))
-    return data.decode("utf-8-sig", errors="replace"), problems
+    return text, problems
 
 
 def _is_utf8(line: bytes) -> bool:

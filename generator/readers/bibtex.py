@@ -16,16 +16,18 @@ from functools import lru_cache
 import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock, String
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from generator.models import Problem, Record, Severity, Source, SourceKind
 from generator.normalize import (
+    SUPERSCRIPTS,
     clean_whitespace,
     display_text,
     find_arxiv_id,
     inline_math_to_unicode,
     normalize_arxiv_id,
     normalize_doi,
+    repair_text,
 )
 from generator.readers.result import FileRead, Rejects
 
@@ -288,19 +290,56 @@ def with_crossref(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> 
     return fields | inherited
 
 
+# TeX turns these into dashes and quotes (our exporter writes – — “ ” ‘ this way); a lone
+# `'` stays an apostrophe. `\`` and `\'` are accents, not quotes.
+_LIGATURES = re.compile(r"---|--|(?<!\\)``|(?<!\\)''|(?<!\\)`")
+_LIGATURE_TEXT = {"---": "—", "--": "–", "``": "“", "''": "”", "`": "‘"}
+
+
+def tex_ligatures(value: str) -> str:
+    return _LIGATURES.sub(lambda m: _LIGATURE_TEXT[m[0]], value) if re.search(r"--|`|''", value) else value
+
+
 @lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """Display form of a LaTeX value: accents decoded, protective braces dropped."""
+    value = tex_ligatures(value)
     if not re.search(r"[\\{}$~]", value):
         return display_text(value)
     # Formulas first: pylatexenc would write `E$^{2}$GAN` as `E^2GAN`, which then neither
     # reads like the listing's `E²GAN` nor merges with it.
+    value = _TEXT_SUPERSCRIPT.sub(lambda m: f"$^{{{m[1]}}}$" if all(ch in SUPERSCRIPTS for ch in m[1]) else m[1], value)
     value = inline_math_to_unicode(value)
+    value = _TIE.sub(" ", value)  # a tie is a space; `\~n` is an accent
     try:
-        decoded = LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(value)
+        decoded = _latex_decoder().latex_to_text(value)
     except Exception:  # pylatexenc raises on malformed input; show the raw text instead
         decoded = value
-    return display_text(decoded.replace("~", " "))
+    return repair_text(decoded)  # not display_text: its unescaping would undo a decoded `\\`
+
+
+_TIE = re.compile(r"(?<!\\)~")
+# The exporter's `²`; pylatexenc would drop the superscript. `1\textsuperscript{st}` stays `1st`.
+_TEXT_SUPERSCRIPT = re.compile(r"\\textsuperscript\s*\{([^{}$]*)\}")
+_ASCII_ESCAPES = {
+    "textasciicircum": "^",
+    "textasciitilde": "~",
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+}
+
+
+@lru_cache(maxsize=1)
+def _latex_decoder() -> LatexNodes2Text:
+    """pylatexenc, plus the text-mode escapes of ASCII characters our exporter writes: it
+    drops `\textless` and writes `\textasciicircum` as the modifier letter ˆ."""
+    context = get_default_latex_context_db()
+    context.add_context_category("ascii-escapes", prepend=True, macros=[MacroTextSpec(name, char) for name, char in _ASCII_ESCAPES.items()])
+    return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=True)
 
 
 def person_name(raw: str) -> str:
