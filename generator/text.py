@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -128,6 +129,7 @@ _SUFFIXES = (
 _WORD = re.compile(_TOKEN)
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus has few distinct words and many repeats
 def stem(word: str) -> str:
     """A deliberately light suffix-stripper (no stemming library is in our stack): enough to
     make "quantized", "quantization" and "quantize" one feature."""
@@ -159,8 +161,9 @@ def make_vectorizer() -> TfidfVectorizer:
     )
 
 
-def fit_corpus(texts: list[str]) -> tuple[TfidfVectorizer, csr_matrix]:
+def fit_corpus(texts: list[str], min_df: int = 1, max_features: int | None = None) -> tuple[TfidfVectorizer, csr_matrix]:
     vectorizer = make_vectorizer()
+    vectorizer.set_params(min_df=min_df if len(texts) >= 3 * min_df else 1, max_features=max_features)
     # TfidfVectorizer ignores max_df proportions on tiny corpora only when they'd empty the
     # vocabulary; guard so a 1-paper review still works.
     if len(texts) < 3:

@@ -41,6 +41,7 @@ MAX_SECONDARY = 2
 PAPERS_PER_TOPIC = 8
 MAX_TOPICS = 30
 DISCOVERY_SAMPLE = 20_000  # NMF is fitted on at most this many papers
+DISCOVERY_FEATURES = 30_000  # and on at most this many terms
 SURFACE_PAPERS = 50  # a topic's terms are spelled as its top papers spell them
 KEYWORD_COUNT = 8
 
@@ -116,15 +117,15 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
         return []
     sample = discovery_sample(papers)
     texts = [paper_text(p) for p in sample]
-    vectorizer, matrix = fit_corpus(texts)
+    # Words of a single paper cannot define a topic; dropping them makes NMF ~10x faster.
+    vectorizer, matrix = fit_corpus(texts, min_df=_min_papers(len(sample)), max_features=DISCOVERY_FEATURES)
     k = min(topic_count(len(papers)), matrix.shape[1])
     model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=1000)
     weights = model.fit_transform(matrix)
     terms = vectorizer.get_feature_names_out()
     topics: list[Topic] = []
     used = {OTHER_SLUG}
-    common = np.asarray((matrix > 0).sum(axis=0)).ravel() >= _min_papers(len(sample))
-    for index, component in enumerate(_distinctiveness(model.components_) * common):
+    for index, component in enumerate(_distinctiveness(model.components_)):
         members = np.argsort(-weights[:, index], kind="stable")[:SURFACE_PAPERS]
         forms = surface_forms(" ".join(f"{sample[i].title}. {sample[i].abstract}" for i in members))
         top_terms = _distinctive_terms(component, terms, forms)
