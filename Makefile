@@ -18,6 +18,7 @@ generate: $(STAMP)
 
 site: generate
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m generator search-index --site site
 
 serve: generate
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.config import ConfigError, load_config
 from generator.pipeline import Report, build
+from generator.search import index_site, uses_pagefind
 from generator.write import OutputError
 
 
@@ -30,6 +31,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build_parser.add_argument("--strict", action="store_true", help="exit with status 1 when any warning or error was reported")
     build_parser.add_argument("--quiet", action="store_true", help="print only problems and the one-line summary")
+    index_parser = commands.add_parser(
+        "search-index", help="after `mkdocs build`: index the built site with Pagefind when the review uses it (large reviews)"
+    )
+    index_parser.add_argument("--site", type=Path, default=Path("site"), metavar="DIR", help="the built site (default: site)")
     return parser
 
 
@@ -52,8 +57,19 @@ def summary(report: Report, verbose: bool) -> list[str]:
     return lines
 
 
+def search_index(site_dir: Path) -> int:
+    if not uses_pagefind(site_dir):
+        print(f"{site_dir}: uses Material's built-in search; nothing to index")
+        return 0
+    run = index_site(site_dir)
+    print(run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "", run.stderr, sep="\n", end="")
+    return run.returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = make_parser().parse_args(argv)
+    if arguments.command == "search-index":
+        return search_index(arguments.site)
     # We report parse problems ourselves, with path:line; bibtexparser's log would repeat them.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:

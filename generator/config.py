@@ -12,7 +12,8 @@ import yaml
 
 from generator.models import Topic
 
-KNOWN_KEYS = ("title", "description", "inputs", "reference_year", "topics", "tags", "keys_file")
+KNOWN_KEYS = ("title", "description", "inputs", "reference_year", "topics", "tags", "keys_file", "search")
+SEARCH_MODES = ("auto", "material", "pagefind")
 TOPIC_KEYS = ("title", "slug", "description", "keywords")
 DEFAULT_TITLE = "Literature review"
 
@@ -31,6 +32,7 @@ class Config:
     topics: tuple[Topic, ...] = ()
     tags: tuple[str, ...] = ()
     keys_file: str = "citation-keys.yml"
+    search: str = "auto"  # one of SEARCH_MODES
     docs_dir: str = "docs"
 
     @property
@@ -91,6 +93,9 @@ def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = 
     tags = data.get("tags") or []
     if not isinstance(tags, list):
         raise fail("tags", "must be a list of tag names")
+    search = data.get("search", "auto")
+    if search not in SEARCH_MODES:
+        raise fail("search", f"must be one of {', '.join(SEARCH_MODES)}, not {search!r}")
     return Config(
         root=path.parent.resolve(),
         title=str(data.get("title") or DEFAULT_TITLE),
@@ -100,6 +105,7 @@ def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = 
         topics=_topics(data.get("topics") or [], fail),
         tags=tuple(str(tag) for tag in tags),
         keys_file=str(data.get("keys_file") or "citation-keys.yml"),
+        search=search,
     )
 
 

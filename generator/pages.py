@@ -25,6 +25,7 @@ from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
 from generator.render import anchor, clip, inert, make_environment, render
 from generator.ris import ris_file
+from generator.search import SEARCH_PAGE, search_engine
 from generator.write import Output
 
 if TYPE_CHECKING:
@@ -156,7 +157,10 @@ def site_files(report: Report, config: Config) -> Output:
     output.add("downloads/references.ris", ris_file(papers))
     output.add("downloads/references.json", csl_json(papers))
     output.add("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))
-    output.add(f"{PAGES_DIR}/_nav.yml", nav_yaml(config, topics))
+    engine = search_engine(config.search, len(papers))
+    if engine == "pagefind":
+        output.add(SEARCH_PAGE, render(environment, "search.md.j2", **context))
+    output.add(f"{PAGES_DIR}/_nav.yml", nav_yaml(config, topics, engine))
     return output
 
 
@@ -274,10 +278,11 @@ def hand_written_pages(config: Config) -> list[str]:
     return sorted(p for p in found if p.split("/")[0] not in GENERATED_DIRS and p != "index.md")
 
 
-def nav_yaml(config: Config, topics: list[Topic]) -> str:
-    """The explicit navigation, which mkdocs.yml pulls in with `INHERIT`. Listing every page
-    by hand would need editing mkdocs.yml per topic; leaving nav out makes MkDocs put every
-    page in every page's sidebar, which grows the site quadratically."""
+def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:
+    """The explicit navigation and the search plugin, which mkdocs.yml pulls in with
+    `INHERIT`. Listing every page by hand would need editing mkdocs.yml per topic; leaving
+    nav out makes MkDocs put every page in every page's sidebar, which grows the site
+    quadratically. Material's search plugin is left out when Pagefind serves search."""
     topic_nav: list[object] = [f"{PAGES_DIR}/topics/index.md"] + [{t.title: f"{PAGES_DIR}/topics/{t.slug}.md"} for t in topics]
     nav: list[object] = [
         {"Home": "index.md"},
@@ -289,6 +294,9 @@ def nav_yaml(config: Config, topics: list[Topic]) -> str:
         {"Data quality": f"{PAGES_DIR}/quality.md"},
         {"About": f"{PAGES_DIR}/about.md"},
     ]
+    if engine == "pagefind":
+        nav.insert(1, {"Search": SEARCH_PAGE})
     nav += hand_written_pages(config)
-    header = "# Written by the generator: the site's navigation (mkdocs.yml INHERITs it).\n"
-    return header + yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
+    header = f"# Written by the generator: navigation and search ({engine}); mkdocs.yml INHERITs it.\n"
+    plugins = ["search"] if engine == "material" else []
+    return header + yaml.safe_dump({"nav": nav, "plugins": plugins}, allow_unicode=True, sort_keys=False)

@@ -135,11 +135,13 @@ def chromium_ready() -> None:
         unavailable(f"{CHROMIUM} is missing; install Debian's chromium package")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser-site")
+def _build_site(tmp: Path, search: str | None = None) -> tuple[Path, str, str]:
+    """Generates and builds the sample review into `tmp`; returns (served folder, sub-path, site_url)."""
     project = tmp / "project"
     _copy_project(project)
+    if search:
+        with (project / "review.yml").open("a", encoding="utf-8") as config:
+            config.write(f"\nsearch: {search}\n")
     # Paths in review.yml are relative to it, so everything is written inside `project`;
     # the generator runs from the repository so that `generator` is importable.
     _run(
@@ -152,6 +154,7 @@ def site(tmp_path_factory):
         project,
         "mkdocs build --strict",
     )
+    _run([sys.executable, "-m", "generator", "search-index", "--site", str(built)], REPO, "python -m generator search-index")
     site_url = _canonical_site_url(built)
     path = urlsplit(site_url).path if site_url else DEFAULT_PREFIX
     path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
@@ -159,7 +162,11 @@ def site(tmp_path_factory):
     root = served / path.strip("/")
     root.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(built, root)
+    return served, path, site_url
 
+
+def _serve(served: Path, path: str, site_url: str):
+    root = served / path.strip("/")
     papers = json.loads((root / "downloads" / "papers.json").read_text(encoding="utf-8"))
     assert papers, "papers.json lists no papers"
     topic_counts = {
@@ -181,6 +188,17 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    yield from _serve(*_build_site(tmp_path_factory.mktemp("browser-site")))
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory):
+    """The sample review with `search: pagefind`, as large reviews get it automatically."""
+    yield from _serve(*_build_site(tmp_path_factory.mktemp("pagefind-site"), search="pagefind"))
+
+
+@pytest.fixture(scope="module")
 def browser(chromium_ready):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -192,6 +210,10 @@ def browser(chromium_ready):
 
 @pytest.fixture
 def page(browser: Browser, site: Site):
+    yield from _new_page(browser, site)
+
+
+def _new_page(browser: Browser, site: Site):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
@@ -214,6 +236,10 @@ def page(browser: Browser, site: Site):
 
 @pytest.fixture(scope="module")
 def target(site: Site) -> tuple[dict, str]:
+    return _pick_target(site)
+
+
+def _pick_target(site: Site) -> tuple[dict, str]:
     """A paper with a topic and tags, and the rarest word of its title (the search term).
 
     Rarity is counted over every paper's title, abstract, TL;DR and tags, by a prefix of
@@ -411,3 +437,29 @@ def test_not_found_page_works_under_the_sub_path(page: Page, site: Site) -> None
             f" is unstyled and its links leave the site (set site_url in mkdocs.yml): {problems[:3]}"
         )
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def pagefind_page(browser: Browser, pagefind_site: Site):
+    yield from _new_page(browser, pagefind_site)
+
+
+def test_pagefind_search_finds_a_paper_and_opens_its_entry(pagefind_page: Page, pagefind_site: Site) -> None:
+    """Large reviews search with Pagefind: its own page, a chunked index, hits per paper entry."""
+    site, page = pagefind_site, pagefind_page
+    paper, word = _pick_target(site)
+    key = paper["key"]
+    index_bytes: list[int] = []
+    page.on("response", lambda r: index_bytes.append(len(r.body())) if "/pagefind/" in r.url and r.ok else None)
+    _open(page, site.url())
+    page.get_by_role("link", name="Search", exact=True).first.click()
+    box = page.locator(".pagefind-ui__search-input")
+    expect(box).to_be_visible()
+    box.press_sequentially(word, delay=20)
+    hit = page.locator(f'a.pagefind-ui__result-link[href$="#p-{key}"]').first
+    expect(hit).to_be_visible()
+    assert 0 < sum(index_bytes) <= 1_000_000, f"first query fetched {sum(index_bytes)} bytes of index"
+    hit.click()
+    page.wait_for_url(re.compile(rf"^{re.escape(site.url('review/topics/'))}[^#]*#p-{re.escape(key)}$"))
+    expect(page.locator(f'h2[id="p-{key}"]')).to_be_in_viewport()
+    assert not (site.root / "search" / "search_index.json").exists(), "Material's index should be left out"
