@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import Any
 
 import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock, String
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
 
 from generator.models import Problem, Record, Severity, Source, SourceKind
 from generator.normalize import (
@@ -311,11 +314,58 @@ def latex_to_text(value: str) -> str:
     value = _TEXT_SUPERSCRIPT.sub(lambda m: f"$^{{{m[1]}}}$" if all(ch in SUPERSCRIPTS for ch in m[1]) else m[1], value)
     value = inline_math_to_unicode(value)
     value = _TIE.sub(" ", value)  # a tie is a space; `\~n` is an accent
-    try:
-        decoded = _latex_decoder().latex_to_text(value)
-    except Exception:  # pylatexenc raises on malformed input; show the raw text instead
-        decoded = value
+    decoded = "".join(_decode_chunk(chunk) if _LATEX_SYNTAX.search(chunk) else chunk for chunk in latex_chunks(value))
     return repair_text(decoded)  # not display_text: its unescaping would undo a decoded `\\`
+
+
+_LATEX_SYNTAX = re.compile(r"[\\{}$]")
+_PIECE_SYNTAX = re.compile(r"\\[a-zA-Z]+|\\.|[{}$]", re.S)
+_SPACES = re.compile(r"(\s+)")
+
+
+def latex_chunks(value: str) -> list[str]:
+    """`value` cut at the spaces that separate independent pieces of LaTeX: not inside braces
+    or a formula, and not right after a command (`\\c c`). pylatexenc reads one character
+    at a time; giving it only the words that hold LaTeX keeps long abstracts fast."""
+    chunks: list[str] = []
+    pending: list[str] = []  # words (and spaces) of a piece of LaTeX not closed yet
+    depth, math, after_command = 0, False, False
+    for piece in _SPACES.split(value):
+        if not pending and (not piece or piece[0].isspace() or not _LATEX_SYNTAX.search(piece)):
+            chunks.append(piece)  # plain text: the common case, kept cheap
+            continue
+        pending.append(piece)
+        if piece[0].isspace():
+            continue
+        after_command = False
+        for match in _PIECE_SYNTAX.finditer(piece):
+            token = match[0]
+            if token[0] == "\\":
+                after_command = match.end() == len(piece)
+            elif token == "{":
+                depth += 1
+            elif token == "}":
+                depth = max(depth - 1, 0)
+            else:
+                math = not math
+        if depth == 0 and not math and not after_command:
+            chunks.append("".join(pending))
+            pending = []
+    return [*chunks, "".join(pending)] if pending else chunks
+
+
+@lru_cache(maxsize=65536)
+def _decode_chunk(chunk: str) -> str:
+    try:
+        nodes = LatexWalker(chunk, latex_context=_walker_context(), tolerant_parsing=True).get_latex_nodes()[0]
+        return _latex_decoder().nodelist_to_text(nodes)
+    except Exception:  # pylatexenc raises on malformed input; show the raw text instead
+        return chunk
+
+
+@lru_cache(maxsize=1)
+def _walker_context() -> Any:
+    return get_walker_context_db()  # pylatexenc would build it again for every value
 
 
 _TIE = re.compile(r"(?<!\\)~")
