@@ -7,8 +7,11 @@ import logging
 import sys
 from pathlib import Path
 
+from rich.console import Console
+from rich.status import Status
+
 from generator.config import ConfigError, load_config
-from generator.pipeline import Report, build
+from generator.pipeline import Report, build, quiet
 from generator.search import index_site, uses_pagefind
 from generator.write import OutputError
 
@@ -46,15 +49,36 @@ def summary(report: Report, verbose: bool) -> list[str]:
     lines += [str(problem) for problem in report.problems]
     check = "ok" if report.conserved else "FAILED"
     lines.append(
-        f"{report.records_read} entries read = {len(report.papers)} unique papers + {report.merged_away} merged duplicates"
-        f" (conservation check {check}); {len(report.topics)} topics; {len(report.problems)} problems"
+        f"{report.entries_read} entries read = {len(report.papers)} unique papers + {report.merged_away} merged duplicates"
+        f" + {report.rejected} rejected (conservation check {check}); {len(report.topics)} topics; {len(report.problems)} problems"
     )
     if report.written is not None:
         lines.append(
             f"wrote {len(report.written.written)} files, {report.written.unchanged} unchanged, removed {len(report.written.removed)}"
         )
     lines.append("time: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items()))
+    lines.append(f"time in all: {sum(report.timings.values()):.2f}s; peak memory {max(report.peak_memory_mb.values(), default=0):.0f} MB")
     return lines
+
+
+class StageProgress:
+    """Progress per stage on stderr: a live spinner with the stage's name on a terminal,
+    plain lines otherwise (CI logs, pipes), so long runs never look stuck."""
+
+    def __init__(self) -> None:
+        self.console = Console(stderr=True, highlight=False)
+        self.status: Status | None = None
+
+    def __call__(self, message: str) -> None:
+        if not self.console.is_terminal:
+            print(message, file=sys.stderr, flush=True)
+        elif message.endswith("…"):
+            self.status = self.console.status(message)
+            self.status.start()
+        else:
+            if self.status is not None:
+                self.status.stop()
+            self.console.print(f"✓ {message}")
 
 
 def search_index(site_dir: Path) -> int:
@@ -75,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(arguments.config)
         # Paths in review.yml are relative to it; paths typed on the command line, to here.
-        report = build(config, tuple(str(Path(path).absolute()) for path in arguments.input))
+        progress = quiet if arguments.quiet else StageProgress()
+        report = build(config, tuple(str(Path(path).absolute()) for path in arguments.input), progress=progress)
     except (ConfigError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -4,8 +4,9 @@ leaves the previous site untouched."""
 
 from __future__ import annotations
 
+import resource
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -21,12 +22,14 @@ from generator.write import WriteReport, write_output
 
 @dataclass
 class Report:
-    records_read: int = 0
+    records_read: int = 0  # entries that became records
+    rejected: int = 0  # entries the readers could not use, each reported as an error
     papers: list[Paper] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    peak_memory_mb: dict[str, float] = field(default_factory=dict)  # the process's peak so far, after each stage
     written: WriteReport | None = None
 
     @property
@@ -34,29 +37,50 @@ class Report:
         return sum(len(merge.sources) - 1 for merge in self.merges)
 
     @property
+    def entries_read(self) -> int:
+        return self.records_read + self.rejected
+
+    @property
     def conserved(self) -> bool:
-        """Every record read is a paper or was merged into one: none silently lost."""
-        return self.records_read == len(self.papers) + self.merged_away
+        """Every entry read is a paper, was merged into one, or was reported as rejected:
+        none silently lost."""
+        return self.entries_read == len(self.papers) + self.merged_away + self.rejected
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
+Progress = Callable[[str], None]
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
 @contextmanager
-def _stage(report: Report, name: str) -> Iterator[None]:
+def _stage(report: Report, name: str, progress: Progress) -> Iterator[None]:
+    progress(f"{name}…")
     start = time.perf_counter()
     yield
     report.timings[name] = time.perf_counter() - start
+    report.peak_memory_mb[name] = peak_memory_mb()
+    progress(f"{name}: {report.timings[name]:.2f}s")
 
 
-def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True) -> Report:
+def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True, progress: Progress = quiet) -> Report:
+    """The whole run. `progress` is told when each stage starts and ends."""
     report = Report()
-    with _stage(report, "read"):
+    with _stage(report, "read", progress):
         read = read_inputs(list(config.inputs) + list(extra_inputs), config.root, config.reference_year)
         report.records_read = len(read.records)
+        report.rejected = read.rejected
         report.problems += read.problems
-    with _stage(report, "merge"):
+    with _stage(report, "merge", progress):
         papers, report.merges = merge_records(list(read.records))
         # Overrides are matched by title or by the key a user knows (their own BibTeX key,
         # or one handed out earlier), so keys are given before curation.
@@ -65,16 +89,16 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
         papers = [replace(paper, key=keys[paper.identity]) for paper in papers]
         papers, override_problems = apply_overrides(papers, list(read.overrides))
         report.problems += override_problems
-    with _stage(report, "analyse"):
+    with _stage(report, "analyse", progress):
         taxonomy, discovered = _taxonomy(config, papers)
         topics, papers, analysis_problems = analysis.analyse(papers, config, taxonomy)
         report.problems += analysis_problems
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
-    with _stage(report, "render"):
+    with _stage(report, "render", progress):
         output = pages.site_files(report, config)
     if write:
-        with _stage(report, "write"):
+        with _stage(report, "write", progress):
             report.written = write_output(output, config.root / config.docs_dir)
             if discovered:
                 config.discovered_topics_path.write_text(dump_topics(taxonomy), encoding="utf-8")

@@ -100,7 +100,8 @@ def test_strict_turns_problems_into_exit_1(tmp_path: Path, capsys: pytest.Captur
     (tmp_path / "papers" / "two.txt").write_text(f"Truncated Title Only\n\n\nAnother Paper\n\n{ABSTRACT}\n", encoding="utf-8")
     assert main(["build", "--config", str(config), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "papers/two.txt:1: warning:" in out
+    assert "papers/two.txt:1: error:" in out  # a title without an abstract is rejected, and said so
+    assert "+ 1 rejected (conservation check ok)" in out
     assert main(["build", "--config", str(config), "--quiet", "--strict"]) == 1
 
 

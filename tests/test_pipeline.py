@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,11 +75,21 @@ def fold(text: str) -> str:
 
 def test_conservation_check(built: tuple[Path, Report]) -> None:
     _, report = built
-    assert report.records_read == 196
+    assert report.records_read == report.entries_read == 196
+    assert report.rejected == 0
     assert len(report.papers) == 183
     assert report.merged_away == 13
     assert report.conserved
     assert report.errors == []
+
+
+def test_conservation_counts_rejected_entries_and_catches_a_lost_paper(built: tuple[Path, Report]) -> None:
+    _, report = built
+    with_rejects = replace(report, rejected=3)
+    assert with_rejects.entries_read == 199
+    assert with_rejects.conserved
+    lost_one = replace(report, papers=report.papers[1:])
+    assert not lost_one.conserved
 
 
 # --- papers.json ----------------------------------------------------------------------------------
