@@ -30,6 +30,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Synthetic corpora at 1k, 10k and 100k papers (or SIZES="1000 10000"): times and memory.
+SIZES ?= 1000 10000 100000
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(SIZES)
+
 eval: $(STAMP)
 	$(BIN)/python -m eval.evaluate
 

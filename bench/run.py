@@ -1,0 +1,163 @@
+"""`make bench`: the generator, `mkdocs build` and the search index at 1k, 10k and 100k papers.
+
+For each size it writes a synthetic corpus (bench/corpus.py) into bench/out/<size>/, then
+measures, each in its own process so that peak memory is that step's alone:
+- the generator from scratch (topics discovered, keys handed out), per stage;
+- the generator again on unchanged input, which must write no file;
+- `mkdocs build`, and Pagefind when the site uses it;
+and prints the site's size, its largest page and what a first search downloads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+SIZES = (1_000, 10_000, 100_000)
+WORKER = """
+import json, logging, sys
+from pathlib import Path
+from generator.config import load_config
+from generator.pipeline import build
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+report = build(load_config(Path(sys.argv[1])))
+print(json.dumps({"timings": report.timings, "peak_mb": report.peak_memory_mb, "papers": len(report.papers),
+                  "conserved": report.conserved, "written": len(report.written.written), "removed": len(report.written.removed)}))
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Wall time and peak resident memory of one child process, from its own rusage."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)  # reaped here, so Popen never waits for it
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
+    return Run(seconds, usage.ru_maxrss / 1024, stdout)  # Linux reports KiB
+
+
+def prepare(size: int) -> Path:
+    project = OUT / str(size)
+    if not (project / "papers").is_dir():
+        write_corpus(project / "papers", size)
+    for generated in ("docs", "site", "discovered-topics.yml", "citation-keys.yml"):
+        path = project / generated
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    (project / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "index.md", project / "docs" / "index.md")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "review.yml").write_text("title: Synthetic benchmark review\ninputs: [papers/]\n", encoding="utf-8")
+    return project
+
+
+def site_figures(site: Path) -> dict[str, float]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    material = site / "search" / "search_index.json"
+    pagefind = site / "pagefind"
+    figures = {
+        "site_mb": sum(p.stat().st_size for p in files) / 1e6,
+        "pages": len(pages),
+        "largest_page_kb": max(p.stat().st_size for p in pages) / 1e3,
+        "material_index_mb": material.stat().st_size / 1e6 if material.exists() else 0.0,
+        "pagefind_mb": sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file()) / 1e6 if pagefind.exists() else 0.0,
+    }
+    if pagefind.exists():
+        figures["first_query_kb"] = first_query_kb(pagefind)
+    return figures
+
+
+def first_query_kb(pagefind: Path) -> float:
+    """An upper bound on what a first Pagefind query downloads: the loader, its WebAssembly,
+    the entry file, the largest index chunk and the five largest result fragments."""
+    fixed = ["pagefind.js", "pagefind-entry.json", "pagefind-ui.js", "pagefind-ui.css"]
+    total = sum((pagefind / name).stat().st_size for name in fixed if (pagefind / name).exists())
+    total += max(p.stat().st_size for p in pagefind.glob("wasm.*.pagefind"))
+    total += max(p.stat().st_size for p in (pagefind / "index").iterdir())
+    total += sum(sorted((p.stat().st_size for p in (pagefind / "fragment").iterdir()), reverse=True)[:5])
+    return total / 1e3
+
+
+def bench(size: int) -> dict[str, object]:
+    project = prepare(size)
+    print(f"\n== {size:,} papers ({sum(p.stat().st_size for p in (project / 'papers').iterdir()) / 1e6:.0f} MB of input)", flush=True)
+    worker = [sys.executable, "-c", WORKER, str(project / "review.yml")]
+    first = measure(worker, project)
+    report = json.loads(first.stdout.strip().splitlines()[-1])
+    print(
+        f"generator: {first.seconds:.1f}s wall, peak {first.peak_mb:.0f} MB, {report['papers']:,} papers, {report['written']} files written"
+    )
+    for stage, seconds in report["timings"].items():
+        print(f"  {stage:<8} {seconds:7.2f}s   peak so far {report['peak_mb'][stage]:6.0f} MB")
+    again = measure(worker, project)
+    rerun = json.loads(again.stdout.strip().splitlines()[-1])
+    print(f"generator again, same input: {again.seconds:.1f}s, {rerun['written']} files written, {rerun['removed']} removed")
+    mkdocs = measure([sys.executable, "-m", "mkdocs", "build", "--quiet", "-d", "site"], project)
+    print(f"mkdocs build: {mkdocs.seconds:.1f}s, peak {mkdocs.peak_mb:.0f} MB")
+    index = measure([sys.executable, "-m", "generator", "search-index", "--site", "site"], project)
+    print(
+        f"search index: {index.seconds:.1f}s, peak {index.peak_mb:.0f} MB ({index.stdout.strip().splitlines()[0] if index.stdout.strip() else ''})"
+    )
+    figures = site_figures(project / "site")
+    print(
+        f"site: {figures['site_mb']:.0f} MB, {figures['pages']:,} pages, largest page {figures['largest_page_kb']:.0f} KB; "
+        f"Material index {figures['material_index_mb']:.1f} MB; Pagefind {figures['pagefind_mb']:.1f} MB"
+        + (f", first query ≤ {figures['first_query_kb']:.0f} KB" if "first_query_kb" in figures else "")
+    )
+    ratio = first.seconds / mkdocs.seconds
+    print(f"generator / mkdocs build: {ratio:.0%} (target ≤ 10%)")
+    return {
+        "size": size,
+        "generator_s": first.seconds,
+        "generator_mb": first.peak_mb,
+        "rerun_written": rerun["written"],
+        "mkdocs_s": mkdocs.seconds,
+        "mkdocs_mb": mkdocs.peak_mb,
+        "index_s": index.seconds,
+        "index_mb": index.peak_mb,
+        **figures,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
+    results = [bench(size) for size in parser.parse_args().sizes]
+    print("\n| papers | generator | peak | rerun writes | mkdocs build | peak | search index | peak | largest page | first query |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r['size']:,} | {r['generator_s']:.1f} s | {r['generator_mb']:.0f} MB | {r['rerun_written']} | {r['mkdocs_s']:.0f} s | "
+            f"{r['mkdocs_mb']:.0f} MB | {r['index_s']:.0f} s | {r['index_mb']:.0f} MB | {r['largest_page_kb']:.0f} KB | "
+            + (f"{r['first_query_kb']:.0f} KB |" if "first_query_kb" in r else f"{r['material_index_mb']:.1f} MB (Material) |")
+        )
+
+
+if __name__ == "__main__":
+    main()
