@@ -1,15 +1,24 @@
-"""Writing the generated files: only inside the generator's own folders, only what changed.
+"""Writing the generated files: only inside the generator's own folders, only what changed,
+and all or nothing.
 
 Everything is rendered in memory before this runs, so an error while reading or rendering
-leaves the previous output untouched. Each file is replaced atomically (written beside, then
-renamed), files whose bytes are unchanged are not touched (so `mkdocs serve` does not
-rebuild), and files this generator wrote before but no longer produces are removed: inside
-its own folders only, never elsewhere in `docs/`.
+leaves the previous output untouched. Files whose bytes are unchanged are not touched (so
+`mkdocs serve` does not rebuild), and files this generator wrote before but no longer
+produces are removed: inside its own folders only, never elsewhere in `docs/`.
+
+A run that dies while writing must not leave half a site, so writing is a small journal,
+as databases do it: every changed file is first written to a staging folder, `docs/.generator-staging/`,
+together with the plan (what to replace, what to delete); a `COMMITTED` marker is then
+created atomically, and only after that are the staged files renamed into place. A crash
+before the marker leaves the previous tree as it was (the next run throws the staging
+away); a crash after it is finished by the next run, which replays the plan.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -43,39 +52,80 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
+def staging_dir(docs_dir: Path) -> Path:
+    # Inside docs/ (the generator writes nowhere else); MkDocs skips folders starting with ".".
+    return docs_dir / ".generator-staging"
+
+
 def write_output(output: Output, docs_dir: Path) -> WriteReport:
-    written = []
-    unchanged = 0
-    for relative, content in sorted(output.files.items()):
-        target = docs_dir / relative
-        if target.is_file() and target.read_bytes() == content:
-            unchanged += 1
-            continue
-        _atomic_write(target, content)
-        written.append(relative)
-    removed = _prune(output, docs_dir)
-    return WriteReport(tuple(written), unchanged, tuple(removed))
+    recover(docs_dir)
+    changed = {relative: content for relative, content in sorted(output.files.items()) if not _same(docs_dir / relative, content)}
+    stale = _stale(output, docs_dir)
+    if changed or stale:
+        _stage(changed, stale, staging_dir(docs_dir))
+        _apply(staging_dir(docs_dir), docs_dir)
+    return WriteReport(tuple(changed), len(output.files) - len(changed), tuple(stale))
 
 
-def _atomic_write(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, target)
+def recover(docs_dir: Path) -> None:
+    """Finishes a committed write that a crash interrupted, or drops an uncommitted one."""
+    staging = staging_dir(docs_dir)
+    if (staging / COMMITTED).is_file():
+        _apply(staging, docs_dir)
+    elif staging.exists():
+        shutil.rmtree(staging)
 
 
-def _prune(output: Output, docs_dir: Path) -> list[str]:
-    removed = []
+COMMITTED = "COMMITTED"
+PLAN = "plan.json"
+
+
+def _same(target: Path, content: bytes) -> bool:
+    return target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content
+
+
+def _stage(changed: dict[str, bytes], stale: list[str], staging: Path) -> None:
+    for relative, content in changed.items():
+        path = staging / "files" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    (staging / PLAN).write_text(json.dumps({"replace": list(changed), "delete": stale}), encoding="utf-8")
+    marker = staging / f"{COMMITTED}.tmp"
+    marker.write_bytes(b"")
+    os.replace(marker, staging / COMMITTED)  # the commit point
+
+
+def _apply(staging: Path, docs_dir: Path) -> None:
+    """Replays a committed plan. Safe to run again after a crash: each step is idempotent."""
+    plan = json.loads((staging / PLAN).read_text(encoding="utf-8"))
+    for relative in plan["replace"]:
+        staged, target = staging / "files" / relative, docs_dir / relative
+        if staged.exists():  # already moved by an earlier, interrupted replay otherwise
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    for relative in plan["delete"]:
+        (docs_dir / relative).unlink(missing_ok=True)
+    _remove_empty_folders(docs_dir)
+    shutil.rmtree(staging)
+
+
+def _stale(output: Output, docs_dir: Path) -> list[str]:
+    """Files in the generator's folders that this run does not produce."""
+    stale = []
     for owned in OWNED_DIRS:
         root = docs_dir / owned
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
-            relative = path.relative_to(docs_dir).as_posix()
-            if path.is_symlink() or path.is_file():
-                if relative not in output.files:
-                    path.unlink()
-                    removed.append(relative)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-    return removed
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                relative = path.relative_to(docs_dir).as_posix()
+                if (path.is_symlink() or path.is_file()) and relative not in output.files:
+                    stale.append(relative)
+    return stale
+
+
+def _remove_empty_folders(docs_dir: Path) -> None:
+    for owned in OWNED_DIRS:
+        root = docs_dir / owned
+        if root.is_dir():
+            for path in sorted(root.rglob("*"), reverse=True):  # children before their parents
+                if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                    path.rmdir()

@@ -1,0 +1,92 @@
+"""The writer: only what changed, only in its folders, and all or nothing when a run dies."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import write
+from generator.write import Output, OutputError, staging_dir, write_output
+
+
+def tree(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def output(files: dict[str, str]) -> Output:
+    out = Output()
+    for path, text in files.items():
+        out.add(path, text)
+    return out
+
+
+OLD = {"review/a.md": "old a", "review/b.md": "old b", "review/gone.md": "stale", "downloads/x.bib": "old x"}
+NEW = {"review/a.md": "new a", "review/b.md": "old b", "review/c.md": "new c", "downloads/x.bib": "new x"}
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    (docs / "notes.md").parent.mkdir(parents=True)
+    (docs / "notes.md").write_text("hand-written", encoding="utf-8")
+    write_output(output(OLD), docs)
+    return docs
+
+
+def test_writes_only_changed_files_and_removes_stale_ones(docs: Path) -> None:
+    report = write_output(output(NEW), docs)
+    assert report.written == ("downloads/x.bib", "review/a.md", "review/c.md")
+    assert report.unchanged == 1
+    assert report.removed == ("review/gone.md",)
+    assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
+    assert write_output(output(NEW), docs).written == ()
+
+
+def test_refuses_paths_outside_its_folders() -> None:
+    for path in ("notes.md", "../x.md", "/etc/passwd", "review/../../x"):
+        with pytest.raises(OutputError):
+            Output().add(path, "x")
+
+
+def test_crash_while_staging_leaves_the_previous_tree_intact(docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(docs)
+    calls = 0
+    real = Path.write_bytes
+
+    def dies_on_the_second_file(self: Path, data: bytes) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("disk full")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", dies_on_the_second_file)
+    with pytest.raises(OSError):
+        write_output(output(NEW), docs)
+    monkeypatch.undo()
+    assert {k: v for k, v in tree(docs).items() if not k.startswith(".")} == before
+    write_output(output(NEW), docs)  # the next run throws the half-staged write away
+    assert not staging_dir(docs).exists()
+    assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
+
+
+def test_crash_after_the_commit_point_is_finished_by_the_next_run(docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.replace
+    moves = 0
+
+    def dies_mid_apply(source: os.PathLike[str], target: os.PathLike[str]) -> None:
+        nonlocal moves
+        moves += 1
+        if moves == 3:  # the commit marker, then one file moved, then the crash
+            raise KeyboardInterrupt
+        real(source, target)
+
+    monkeypatch.setattr(write.os, "replace", dies_mid_apply)
+    with pytest.raises(KeyboardInterrupt):
+        write_output(output(NEW), docs)
+    monkeypatch.undo()
+    write.recover(docs)
+    assert not staging_dir(docs).exists()
+    assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
