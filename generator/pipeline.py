@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from generator import analysis, pages
+from generator import analysis, cache, pages
 from generator.config import Config
 from generator.dedupe import apply_overrides, merge_records
 from generator.keys import assign_keys, dump_pinned, load_pinned
@@ -91,7 +91,7 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
         report.problems += override_problems
     with _stage(report, "analyse", progress):
         taxonomy, discovered = _taxonomy(config, papers)
-        topics, papers, analysis_problems = analysis.analyse(papers, config, taxonomy)
+        topics, papers, analysis_problems = _analyse(config, papers, taxonomy, use_cache=write)
         report.problems += analysis_problems
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
@@ -106,6 +106,19 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
             if new_keys != pinned:
                 config.keys_path.write_text(dump_pinned(new_keys), encoding="utf-8")
     return report
+
+
+def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cache: bool) -> tuple[list[Topic], list[Paper], list[Problem]]:
+    """`analysis.analyse`, or its results from the last run when nothing they depend on changed."""
+    if not use_cache:
+        return analysis.analyse(papers, config, taxonomy)
+    path = cache.cache_path(config.root / config.docs_dir)
+    key = cache.analysis_key(papers, taxonomy, config.tags)
+    if (cached := cache.load(path, key, papers)) is not None:
+        return cached
+    topics, enriched, problems = analysis.analyse(papers, config, taxonomy)
+    cache.save(path, key, topics, enriched, problems)
+    return topics, enriched, problems
 
 
 def _taxonomy(config: Config, papers: list[Paper]) -> tuple[list[Topic], bool]:

@@ -1,0 +1,70 @@
+"""The analysis results of the last run, reused when nothing they depend on changed.
+
+Analysis is the slow stage. Its results depend only on the papers' text and curation, the
+taxonomy, the tag vocabulary and the analysis code, so a hash of exactly those is the
+cache key: any change to one of them (an edited abstract, a new paper, a new version of
+`topics.py`) misses, and an unchanged re-run skips the analysis. The cache lives in
+`docs/.generator-cache/`: inside the generator's territory, skipped by MkDocs (leading dot).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+from generator.models import Paper, Problem, Severity, Source, Topic
+
+ANALYSIS_MODULES = ("analysis", "topics", "tags", "summaries", "related", "text", "normalize")
+# The fields the analysis reads, and those it fills in.
+INPUT_FIELDS = ("key", "title", "abstract", "topic_override", "tag_overrides")
+RESULT_FIELDS = ("topic", "secondary_topics", "tldr", "short_name", "claims", "tags", "related")
+TUPLE_FIELDS = frozenset(f.name for f in fields(Paper) if "tuple" in str(f.type))
+
+
+def cache_path(docs_dir: Path) -> Path:
+    return docs_dir / ".generator-cache" / "analysis.json"
+
+
+def analysis_key(papers: list[Paper], taxonomy: list[Topic], vocabulary: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    code = Path(__file__).parent
+    for module in ANALYSIS_MODULES:
+        digest.update((code / f"{module}.py").read_bytes())
+    digest.update(json.dumps([asdict(t) for t in taxonomy], sort_keys=True).encode())
+    digest.update(json.dumps(list(vocabulary)).encode())
+    for paper in papers:
+        digest.update(json.dumps([getattr(paper, name) for name in INPUT_FIELDS]).encode())
+    return digest.hexdigest()
+
+
+def load(path: Path, key: str, papers: list[Paper]) -> tuple[list[Topic], list[Paper], list[Problem]] | None:
+    """The cached results for exactly these inputs, or None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no cache yet, or a damaged one: analyse afresh
+    if not isinstance(data, dict) or data.get("key") != key or len(data.get("papers", [])) != len(papers):
+        return None
+    topics = [Topic(t["slug"], t["title"], t["description"], tuple(t["keywords"])) for t in data["topics"]]
+    enriched = [replace(paper, **_results(saved)) for paper, saved in zip(papers, data["papers"])]
+    problems = [Problem(Source(*p["source"]), p["message"], Severity(p["severity"])) for p in data["problems"]]
+    return topics, enriched, problems
+
+
+def save(path: Path, key: str, topics: list[Topic], papers: list[Paper], problems: list[Problem]) -> None:
+    data = {
+        "key": key,
+        "topics": [asdict(t) for t in topics],
+        "papers": [{name: getattr(p, name) for name in RESULT_FIELDS} for p in papers],
+        "problems": [{"source": [p.source.path, p.source.line], "message": p.message, "severity": p.severity.value} for p in problems],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(path)
+
+
+def _results(saved: dict[str, object]) -> dict[str, object]:
+    return {name: tuple(value) if name in TUPLE_FIELDS else value for name, value in saved.items()}  # type: ignore[arg-type]

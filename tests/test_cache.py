@@ -1,0 +1,73 @@
+"""The analysis cache: an unchanged re-run reuses the results, any relevant change misses."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import analysis
+from generator.config import load_config
+from generator.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "review.yml", tmp_path / "review.yml")
+    shutil.copytree(ROOT / "papers", tmp_path / "papers")
+    (tmp_path / "docs").mkdir()
+    return tmp_path
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = analysis.analyse
+
+    def analyse(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "analyse", analyse)
+    return calls
+
+
+def snapshot(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def test_unchanged_rerun_reuses_the_analysis_and_gives_the_same_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counting(monkeypatch)
+    config = load_config(project / "review.yml")
+    build(config)
+    first = snapshot(project / "docs")
+    second = build(config)
+    assert len(calls) == 1
+    assert second.written is not None and second.written.written == ()
+    assert snapshot(project / "docs") == first
+
+
+def test_an_edited_abstract_or_taxonomy_runs_the_analysis_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counting(monkeypatch)
+    build(load_config(project / "review.yml"))
+    dump = sorted((project / "papers").glob("*.txt"))[0]
+    text = dump.read_text(encoding="utf-8")
+    dump.write_text(text.replace("We propose", "We present", 1), encoding="utf-8")
+    build(load_config(project / "review.yml"))
+    assert len(calls) == 2
+    config = (project / "review.yml").read_text(encoding="utf-8")
+    (project / "review.yml").write_text(config.replace("Distributed and parallel training", "Parallel training", 1), encoding="utf-8")
+    build(load_config(project / "review.yml"))
+    assert len(calls) == 3
+
+
+def test_a_damaged_cache_is_ignored(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counting(monkeypatch)
+    config = load_config(project / "review.yml")
+    build(config)
+    cache_file = project / "docs" / ".generator-cache" / "analysis.json"
+    cache_file.write_text("{not json", encoding="utf-8")
+    build(config)
+    assert len(calls) == 2
