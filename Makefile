@@ -20,7 +20,9 @@ site: generate
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m generator search-index --site site
 
+# The watcher regenerates docs/ when papers/ or review.yml change; mkdocs serve reloads.
 serve: generate
+	$(BIN)/python -m generator watch & trap 'kill $$!' EXIT INT TERM; \
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
 
 test: $(STAMP)

@@ -13,6 +13,7 @@ from rich.status import Status
 from generator.config import ConfigError, load_config
 from generator.pipeline import Report, build, quiet
 from generator.search import index_site, uses_pagefind
+from generator.watch import watch
 from generator.write import OutputError
 
 
@@ -34,6 +35,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build_parser.add_argument("--strict", action="store_true", help="exit with status 1 when any warning or error was reported")
     build_parser.add_argument("--quiet", action="store_true", help="print only problems and the one-line summary")
+    watch_parser = commands.add_parser("watch", help="regenerate whenever an input or the configuration changes (make serve runs it)")
+    watch_parser.add_argument(
+        "--config", type=Path, default=Path("review.yml"), metavar="FILE", help="the review configuration (default: review.yml)"
+    )
     index_parser = commands.add_parser(
         "search-index", help="after `mkdocs build`: index the built site with Pagefind when the review uses it (large reviews)"
     )
@@ -94,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     arguments = make_parser().parse_args(argv)
     if arguments.command == "search-index":
         return search_index(arguments.site)
+    if arguments.command == "watch":
+        print(f"watching {arguments.config} and its inputs; Ctrl-C stops", file=sys.stderr)
+        try:
+            watch(arguments.config, lambda: main(["build", "--config", str(arguments.config), "--quiet"]))
+        except KeyboardInterrupt:
+            return 0
     # We report parse problems ourselves, with path:line; bibtexparser's log would repeat them.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
