@@ -17,9 +17,15 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
     pdflatex's default OT1 encoding with no package (`_TEXT_MACROS`, `_MATH_MACROS`; math
     ones only inside `\\ensuremath{…}`). That rules out T1-only letters (`\\dh`, `\\k`)
     and amssymb symbols. A few characters get a hand-picked form (`×` → `\\ensuremath{\\times}`,
-    `²` → `\\textsuperscript{2}`, dashes and curly quotes → `--`, `` ` ``, `''`). What is
-    still unmapped is reduced to its ASCII letters (NFKD: `ą` → `a`, `ﬁ` → `fi`) or else
-    becomes `?`. The output is pure ASCII: no raw non-ASCII character ever reaches TeX.
+    `²` → `\\textsuperscript{2}`, dashes and curly quotes → TeX's ligatures `--`, `---`,
+    `` ` ``, ``` `` ```, `''`, but `’` → `{\\textquoteright}`: a lone `'` is an apostrophe).
+    What is still unmapped is reduced to its ASCII letters (NFKD: `ą` → `a`, `ﬁ` → `fi`) or
+    else becomes `?`. The output is pure ASCII: no raw non-ASCII character ever reaches TeX.
+  - TeX must not form a ligature nobody wrote: where two encoded characters meet as `-` `-`,
+    `'` `'`, `` ` `` `` ` `` or `!`/`?` `` ` ``, an empty group parts them (`--` → `-{}-`,
+    `–-` → `--{}-`), and a backquote is `{\\textasciigrave}` (TeX prints `` ` `` as ‘). So
+    dashes and quotes read back as written through generator/readers/bibtex.py, which
+    decodes ligatures as TeX does.
   - Every command is wrapped in braces (`{\\'e}`): a BibTeX "special character", which
     styles treat as one letter and whose command name they never change case.
 - **Titles** additionally brace every word styles must not lowercase: two capitals or a
@@ -37,20 +43,22 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   only counted in part ends in `and others`.
 - **A user's own entry** (read from their BibTeX) is written back as they wrote it: their
   entry type and their undecoded, macro-resolved values, under `paper.key`; only raw
-  non-ASCII characters in them are written as LaTeX (pdflatex cannot read `ε`). A value that
-  is not brace-balanced (for BibTeX, which counts `\\{`, and for LaTeX, which does not),
-  ends in a lone backslash or starts a line with `@`, or (outside verbatim fields such as
-  `url` and `doi`) holds what pdflatex rejects in text (a raw `& # %`, `_`/`^` outside
-  math, an unclosed `$`) falls back to the escaped decoded text: one user's typo must not
-  break the whole downloadable file. `file` fields (local attachment paths) are dropped;
-  a `key` field is added when the entry has no author, editor or key, so that BibTeX can
-  sort it, and `year` (and `month`) when only a biblatex `date` gave them.
+  non-ASCII characters in them are written as LaTeX (pdflatex cannot read `ε`), parted
+  from a neighbouring dash or quote as above. A value that is not brace-balanced (for
+  BibTeX, which counts `\\{`, and for LaTeX, which does not), ends in a lone backslash or
+  starts a line with `@`, or (outside verbatim fields such as `url` and `doi`) holds what
+  pdflatex rejects in text (a raw `& # %`, `_`/`^` outside math, an unclosed `$`) falls
+  back to the escaped decoded text: one user's typo must not break the whole downloadable
+  file. `file` fields (local attachment paths) are dropped; a `key` field is added when the
+  entry has no author, editor or key, so that BibTeX can sort it, and `year` (and `month`)
+  when only a biblatex `date` gave them.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import bibtexparser
@@ -84,10 +92,14 @@ _SPECIALS = {
     "<": "{\\textless}",
     ">": "{\\textgreater}",
     "|": "{\\textbar}",
+    # TeX prints a backquote as ‘ (and our reader reads it so); the kernel's TS1 grave is
+    # the only form that shows, and reads back as, a backquote.
+    "`": "{\\textasciigrave}",
 }
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni"))
 # Hand-picked forms: plainer than pylatexenc's (ASCII dashes and quotes sort and purify
 # well in BibTeX) or free of textcomp symbols that minimal TeX installs render as bitmaps.
+# `’` is a command: a lone `'` reads back as an apostrophe.
 _PREFERRED = {
     "×": "\\ensuremath{\\times}",
     "÷": "\\ensuremath{\\div}",
@@ -104,7 +116,7 @@ _PREFERRED = {
     "‑": "-",
     "‒": "-",
     "‘": "`",
-    "’": "'",
+    "’": "\\textquoteright",
     "‚": ",",
     "“": "``",
     "”": "''",
@@ -161,7 +173,7 @@ _MATH_MACROS = frozenset(
         """,
     )
 )
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = re.compile(r"([^\x00-\x7f])")
 _MACRO = re.compile(r"\\([A-Za-z]+|.)")
 _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, any script (², ε included)
@@ -242,10 +254,16 @@ def _user_field(name: str, value: str) -> Field:
     if name == "month" and value.strip().lower() in MONTH_MACROS:
         return Field(name, value.strip().lower())  # the macro, as the user most likely wrote it
     if is_safe_value(value) and (name in VERBATIM_FIELDS or is_valid_text_latex(value)):
-        return Field(name, _braced(_NON_ASCII.sub(lambda match: latex_char(match[0]), value)))
+        return Field(name, _braced(encode_non_ascii(value)))
     # Not safe to write as is: the decoded text, escaped, is the best that can be said safely.
     decoded = latex_to_text(value)
     return Field(name, _braced(latex_title(decoded) if name == "title" else latex_text(decoded)))
+
+
+def encode_non_ascii(value: str) -> str:
+    """A user's raw LaTeX with only its non-ASCII characters encoded (`-–` → `-{}--`)."""
+    pieces = _NON_ASCII.split(value)  # ASCII runs at even indices, one character at odd ones
+    return join_encoded(latex_char(piece) if index % 2 else piece for index, piece in enumerate(pieces))
 
 
 def is_safe_value(value: str) -> bool:
@@ -356,13 +374,13 @@ def sort_key(paper: Paper) -> str:
 
 def latex_text(text: str) -> str:
     """Plain text as LaTeX for pdflatex: ASCII only, balanced braces (module docstring)."""
-    return "".join(latex_char(char) for char in clean_whitespace(text))
+    return _encode(clean_whitespace(text))
 
 
 def latex_title(title: str) -> str:
     """`latex_text`, with words that styles must not lowercase protected by braces."""
     title = clean_whitespace(title)
-    parts: list[str] = []
+    parts: list[str] = []  # joined by join_encoded: a gap's dash may meet the next gap's
     position = 0
     for match in _WORD.finditer(title):
         parts.append(_encode(title[position : match.start()]))
@@ -370,7 +388,7 @@ def latex_title(title: str) -> str:
         parts.append(_braced(word) if needs_protection(match[0]) else word)
         position = match.end()
     parts.append(_encode(title[position:]))
-    return "".join(parts)
+    return join_encoded(parts)
 
 
 def needs_protection(word: str) -> bool:
@@ -384,7 +402,27 @@ def needs_protection(word: str) -> bool:
 
 
 def _encode(text: str) -> str:
-    return "".join(latex_char(char) for char in text)
+    return join_encoded(latex_char(char) for char in text)
+
+
+# Pairs that Computer Modern joins into one glyph: `--` –, `---` —, ``` `` ``` “, `''` ”,
+# `!`` ¡ and `?`` ¿. Encoded characters keep their own (`–` is `--` on purpose), but
+# where two of them meet, such a pair would make a character nobody wrote.
+_LIGATURE_PAIRS = frozenset({("-", "-"), ("`", "`"), ("'", "'"), ("!", "`"), ("?", "`")})
+
+
+def join_encoded(pieces: Iterable[str]) -> str:
+    """Encoded pieces joined, with an empty group `{}` where their ends would form a TeX
+    ligature: `-` `-` → `-{}-`, `–` `-` → `--{}-`, `‘` `‘` → `` `{}` ``. TeX and our
+    reader both end a ligature at the group, and BibTeX leaves `{}` alone."""
+    joined: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue  # a dropped character: its neighbours meet
+        if joined and (joined[-1][-1], piece[0]) in _LIGATURE_PAIRS:
+            joined.append("{}")
+        joined.append(piece)
+    return "".join(joined)
 
 
 @lru_cache(maxsize=8192)

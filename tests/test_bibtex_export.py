@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from paper_factory import hostile_titles, make_paper
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from generator.bibtex import bibtex_entry, bibtex_file, latex_char, latex_text, latex_title, needs_protection, url_value
+from generator.bibtex import (
+    bibtex_entry,
+    bibtex_file,
+    join_encoded,
+    latex_char,
+    latex_text,
+    latex_title,
+    needs_protection,
+    url_value,
+)
 from generator.normalize import clean_whitespace
 from generator.readers.bibtex import latex_to_text
 
@@ -240,6 +249,53 @@ def test_latex_text_escapes_every_special() -> None:
     )
     assert latex_text("é ü ß ε × ²") == "{\\'e} {\\\"u} {\\ss} {\\ensuremath{\\varepsilon}} {\\ensuremath{\\times}} {\\textsuperscript{2}}"
     assert latex_text("a\u200bb\u202ec\x00d") == "abc d"
+
+
+# text → LaTeX: where encoded characters meet, `{}` stops TeX joining them (`--` → –,
+# `''` → ”, `!`` → ¡); each character alone keeps its usual form.
+DASHES_AND_QUOTES = [
+    ("a--b", "a-{}-b"),
+    ("a---b", "a-{}-{}-b"),
+    ("''quoted''", "'{}'quoted'{}'"),
+    ("`code`", "{\\textasciigrave}code{\\textasciigrave}"),
+    ("–-", "--{}-"),
+    ("-–", "-{}--"),
+    ("—-", "---{}-"),
+    ("––", "--{}--"),
+    ("–—", "--{}---"),
+    ("‘‘x", "`{}`x"),
+    ("‘“", "`{}``"),
+    ("'”", "'{}''"),
+    ("”'", "''{}'"),
+    ("’", "{\\textquoteright}"),
+    ("Don’t", "Don{\\textquoteright}t"),
+    ("‘’", "`{\\textquoteright}"),
+    ("!‘ ?“", "!{}` ?{}``"),
+    ("“x” – y — z ‘w’", "``x'' -- y --- z `w{\\textquoteright}"),
+    ("it's", "it's"),
+]
+
+
+@pytest.mark.parametrize(("text", "encoded"), DASHES_AND_QUOTES, ids=[case[0] for case in DASHES_AND_QUOTES])
+def test_dashes_and_quotes_read_back_as_written(text: str, encoded: str) -> None:
+    assert latex_text(text) == encoded
+    assert latex_title(text) == encoded
+    assert latex_to_text(encoded) == text
+
+
+def test_encoded_pieces_are_parted_across_dropped_characters_and_protected_words() -> None:
+    assert join_encoded(["-", "", "-"]) == "-{}-"  # a zero-width mark between them is dropped
+    assert join_encoded(["--", "`", "a", "'", "'"]) == "--`a'{}'"
+    assert latex_title("GPTQ-–LoRA ‘‘X’’") == "{GPTQ}-{}--{LoRA} `{}`{X}{\\textquoteright}{\\textquoteright}"
+
+
+def test_user_entry_raw_non_ascii_dash_or_quote_is_parted_from_its_neighbour() -> None:
+    fields = (("title", "{GPTQ} 1--2 -– ‘‘x’ it's"), ("author", "O’Brien, D."), ("year", "2020"))
+    paper = make_paper("x", key="k", bibtex_type="misc", bibtex_fields=fields)
+    lines = [line.removesuffix(",") for line in bibtex_entry(paper).splitlines()]
+    assert "  title = {{GPTQ} 1--2 -{}-- `{}`x{\\textquoteright} it's}" in lines  # the user's own `--` stays
+    assert "  author = {O{\\textquoteright}Brien, D.}" in lines
+    assert latex_to_text(parse(bibtex_entry(paper)).entries[0]["title"]) == "GPTQ 1–2 -– ‘‘x’ it's"
 
 
 def test_url_value_keeps_urls_and_encodes_what_uris_cannot_hold() -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -59,8 +60,9 @@ def _document(body: str, preamble: str = "") -> str:
     return f"\\documentclass{{article}}\n{preamble}\n\\begin{{document}}\n\\tracinglostchars=1\n{body}\n\\end{{document}}\n"
 
 
-def compile_bibliography(directory: Path, bib: str, style: str, keys: list[str]) -> TexRun:
-    """pdflatex, bibtex, pdflatex, pdflatex over a document citing every key."""
+def compile_bibliography(directory: Path, bib: str, style: str, keys: list[str], trace_glyphs: bool = False) -> TexRun:
+    """pdflatex, bibtex, pdflatex, pdflatex over a document citing every key. With
+    `trace_glyphs`, the log lists every glyph typeset, and each ligature TeX formed."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "references.bib").write_text(bib, encoding="utf-8")
     # plainnat prints url and doi with \url and \doi, which its documentation pairs with url.sty.
@@ -68,6 +70,8 @@ def compile_bibliography(directory: Path, bib: str, style: str, keys: list[str])
     cite = "\\citep" if style == "plainnat" else "\\cite"
     citations = "\n".join(f"{cite}{{{','.join(keys[i : i + 20])}}}" for i in range(0, len(keys), 20))
     body = f"\\nocite{{*}}\n{citations}\n\\bibliographystyle{{{style}}}\n\\bibliography{{references}}"
+    if trace_glyphs:
+        body = "\\showboxdepth=100 \\showboxbreadth=100000 \\tracingoutput=1\n" + body
     (directory / "doc.tex").write_text(_document(body, preamble), encoding="utf-8")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     _run(latex, directory)
@@ -161,6 +165,29 @@ def test_every_character_the_encoder_knows_survives_bibtex_and_pdflatex(tmp_path
     papers = [make_paper(f"Chars {chunk} ÉTUDE Étude", key=f"chars{index}") for index, chunk in enumerate(chunks)]
     run = compile_bibliography(tmp_path, bibtex_file(papers), style, [paper.key for paper in papers])
     assert_clean(run)
+
+
+# Dashes and quotes next to each other, which TeX would join into a glyph nobody wrote.
+LIGATURE_TITLES = [
+    "ASCII -- dashes --- and '' quotes and `code`",
+    "En–-dash —- –– –— and -–-—-",
+    "‘‘Nested’’ quotes, Don’t ‘’",
+    "'”Mixed“' ”' !‘ ?“",
+]
+# Computer Modern's dash and quote ligatures, and the character each one stands for.
+LIGATURE_CHARACTERS = {"--": "–", "---": "—", "``": "“", "''": "”", "!`": "¡", "?`": "¿"}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_tex_forms_exactly_the_dash_and_quote_ligatures_the_text_has(tmp_path: Path, style: str) -> None:
+    authors = ("Zoë O’Brien", "Ann -- Lee")
+    papers = [make_paper(title, key=f"lig{index}", authors=authors if index % 2 else ()) for index, title in enumerate(LIGATURE_TITLES)]
+    run = compile_bibliography(tmp_path, bibtex_file(papers), style, [paper.key for paper in papers], trace_glyphs=True)
+    assert_clean(run)
+    text = "".join(LIGATURE_TITLES) + "".join(authors) * 2
+    formed = Counter(re.findall(r"\(ligature (---|--|``|''|!`|\?`)\)", run.log))
+    assert formed == Counter({ligature: text.count(char) for ligature, char in LIGATURE_CHARACTERS.items()})
+    assert run.log.count("\\TS1/cmr/m/n/10 `") == text.count("`")  # the backquote glyph
 
 
 def test_every_character_compiles_outside_bibtex(tmp_path: Path) -> None:
