@@ -56,7 +56,6 @@ _LEAD_IN = re.compile(
 )
 _SHORT_NAME = re.compile(r"^([A-Z0-9][\w.\-²³+]*(?: [A-Z0-9][\w.\-]*)?)\s*:")
 _CLAIM = re.compile(
-    r"(?:up to |over |more than |about |around |approximately |nearly |at least )?"
     r"(\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?)\s?(×|x\b|%|times\b)\s*"
     r"((?:lower|less|fewer|more|higher|faster|smaller|larger|reduction|speed-?ups?|improvement|increase|decrease|savings?|compression|throughput|memory|accuracy|cheaper|better)\b(?:\s+(?:in\s+)?[a-zA-Z-]+)?)",
     re.I,
@@ -108,7 +107,9 @@ _METHOD_LEAD_IN = re.compile(r"^(?:by|using|through|via|with)\b[^;]{0,300}?,\s+(
 
 
 MIN_WORDS = 8
-_DETAIL = re.compile(r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b")
+_DETAIL = re.compile(
+    r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b"
+)
 
 
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:

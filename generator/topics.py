@@ -40,8 +40,9 @@ MAX_SECONDARY = 2
 # Automatic mode
 PAPERS_PER_TOPIC = 8
 MAX_TOPICS = 30
-DISCOVERY_SAMPLE = 20_000  # NMF is fitted on at most this many papers
-DISCOVERY_FEATURES = 30_000  # and on at most this many terms
+DISCOVERY_SAMPLE = 5_000  # NMF is fitted on at most this many papers
+DISCOVERY_FEATURES = 10_000  # and on at most this many terms
+NMF_ITERATIONS, NMF_TOLERANCE = 1000, 1e-3
 SURFACE_PAPERS = 50  # a topic's terms are spelled as its top papers spell them
 KEYWORD_COUNT = 8
 
@@ -85,9 +86,7 @@ def _assignment(row: np.ndarray, topics: list[Topic], threshold: float) -> Assig
     best = float(row[order[0]])
     if best < threshold:
         return Assignment(OTHER_SLUG, (), best)
-    secondary = tuple(
-        topics[i].slug for i in order[1 : 1 + MAX_SECONDARY] if row[i] >= SECONDARY_RATIO * best and row[i] >= threshold
-    )
+    secondary = tuple(topics[i].slug for i in order[1 : 1 + MAX_SECONDARY] if row[i] >= SECONDARY_RATIO * best and row[i] >= threshold)
     return Assignment(topics[order[0]].slug, secondary, best)
 
 
@@ -97,9 +96,10 @@ def topic_count(n_papers: int) -> int:
     return max(2, min(MAX_TOPICS, round(n_papers / PAPERS_PER_TOPIC)))
 
 
-def discovery_sample(papers: list[Paper], limit: int = DISCOVERY_SAMPLE) -> list[Paper]:
+def discovery_sample(papers: list[Paper], limit: int | None = None) -> list[Paper]:
     """At most `limit` papers, evenly spaced in title order: the same corpus always gives
     the same sample, whatever order the inputs were read in."""
+    limit = limit or DISCOVERY_SAMPLE
     ordered = sorted(papers, key=lambda p: (p.identity, p.title))
     if len(ordered) <= limit:
         return ordered
@@ -120,7 +120,7 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
     # Words of a single paper cannot define a topic; dropping them makes NMF ~10x faster.
     vectorizer, matrix = fit_corpus(texts, min_df=_min_papers(len(sample)), max_features=DISCOVERY_FEATURES)
     k = min(topic_count(len(papers)), matrix.shape[1])
-    model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=1000)
+    model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=NMF_ITERATIONS, tol=NMF_TOLERANCE)
     weights = model.fit_transform(matrix)
     terms = vectorizer.get_feature_names_out()
     topics: list[Topic] = []
