@@ -7,7 +7,6 @@ from dataclasses import replace
 from generator import related, summaries, tags, topics
 from generator.config import Config
 from generator.models import Paper, Problem, Severity, Source, Topic
-from generator.text import fit_corpus, paper_text
 
 OTHER = Topic(topics.OTHER_SLUG, "Other", "Papers that fit none of the review's topics.")
 
@@ -18,10 +17,12 @@ def analyse(papers: list[Paper], config: Config, taxonomy: list[Topic]) -> tuple
     problems: list[Problem] = []
     if not papers:
         return [*taxonomy, OTHER], papers, problems
-    assignments = topics.assign_guided(papers, taxonomy)
+    # Counted once, for topic scores and (papers' rows only) for tags and related papers.
+    corpus = topics.guided_corpus(papers, taxonomy)
+    assignments = topics.assign_guided(papers, taxonomy, corpus)
     slugs = {topic.slug for topic in taxonomy} | {OTHER.slug}
-    vectorizer, matrix = fit_corpus([paper_text(p) for p in papers])
-    terms = vectorizer.get_feature_names_out()
+    _, matrix = corpus.weighted(slice(0, len(papers)))
+    terms = corpus.terms
     enriched = []
     for paper, assignment in zip(papers, assignments):
         primary, secondary = assignment.primary, assignment.secondary

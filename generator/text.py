@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from generator.models import Paper
 
@@ -170,6 +172,31 @@ def fit_corpus(texts: list[str], min_df: int = 1, max_features: int | None = Non
         vectorizer.set_params(max_df=1.0)
     matrix = vectorizer.fit_transform(texts)
     return vectorizer, matrix
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Term counts of some texts, counted once and then weighted as often as needed:
+    counting (tokenising and stemming every word in Python) is the costly part of TF-IDF,
+    and topics, tags and related papers all need it for the same papers."""
+
+    counter: CountVectorizer
+    counts: csr_matrix
+
+    @property
+    def terms(self) -> np.ndarray:
+        return self.counter.get_feature_names_out()
+
+    def weighted(self, rows: slice = slice(None)) -> tuple[TfidfTransformer, csr_matrix]:
+        """TF-IDF of the given rows, as `fit_corpus` would give for those texts alone
+        (but for the vocabulary, which all rows shaped)."""
+        transformer = TfidfTransformer(sublinear_tf=True)
+        return transformer, transformer.fit_transform(self.counts[rows])
+
+
+def count_corpus(texts: list[str]) -> Corpus:
+    counter = CountVectorizer(analyzer=analyze, min_df=1, max_df=0.5 if len(texts) >= 3 else 1.0)
+    return Corpus(counter, counter.fit_transform(texts).tocsr())
 
 
 def sentences(text: str) -> list[str]:

@@ -24,7 +24,7 @@ from sklearn.preprocessing import normalize
 
 from generator.config import slugify
 from generator.models import Paper, Topic
-from generator.text import fit_corpus, paper_text, surface_forms
+from generator.text import Corpus, count_corpus, fit_corpus, paper_text, surface_forms
 
 OTHER_SLUG = "other"
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "with"})
@@ -59,13 +59,20 @@ def topic_text(topic: Topic) -> str:
     return " ".join([topic.title, topic.title, topic.description] + [keywords] * KEYWORD_WEIGHT)
 
 
-def topic_scores(papers: list[Paper], topics: list[Topic]) -> np.ndarray:
+def guided_corpus(papers: list[Paper], topics: list[Topic]) -> Corpus:
+    """The papers' texts, then the topics': the rows `topic_scores` expects."""
+    return count_corpus([paper_text(p) for p in papers] + [topic_text(t) for t in topics])
+
+
+def topic_scores(papers: list[Paper], topics: list[Topic], corpus: Corpus | None = None) -> np.ndarray:
     """papers × topics: cosine similarity of each paper to each topic's own words, plus a
-    bonus for its title's (the author's one-line summary). Sparse products: O(n·k)."""
-    vectorizer, matrix = fit_corpus([paper_text(p) for p in papers] + [topic_text(t) for t in topics])
+    bonus for its title's (the author's one-line summary). Sparse products: O(n·k).
+    `corpus` is `guided_corpus(papers, topics)`, when the caller has counted it already."""
+    corpus = corpus or guided_corpus(papers, topics)
+    transformer, matrix = corpus.weighted()
     paper_vectors = normalize(matrix[: len(papers)])
-    topic_vectors = normalize(matrix[len(papers) :])
-    title_vectors = normalize(vectorizer.transform([p.title for p in papers]))
+    topic_vectors = normalize(matrix[len(papers) : len(papers) + len(topics)])
+    title_vectors = normalize(transformer.transform(corpus.counter.transform([p.title for p in papers])))
     return (paper_vectors @ topic_vectors.T).toarray() + TITLE_BONUS * (title_vectors @ topic_vectors.T).toarray()
 
 
@@ -73,10 +80,10 @@ def other_threshold(best: np.ndarray) -> float:
     return max(OTHER_FLOOR, OTHER_RELATIVE * float(np.median(best))) if len(best) else OTHER_FLOOR
 
 
-def assign_guided(papers: list[Paper], topics: list[Topic]) -> list[Assignment]:
+def assign_guided(papers: list[Paper], topics: list[Topic], corpus: Corpus | None = None) -> list[Assignment]:
     if not papers or not topics:
         return [Assignment(OTHER_SLUG, (), 0.0) for _ in papers]
-    scores = topic_scores(papers, topics)
+    scores = topic_scores(papers, topics, corpus)
     threshold = other_threshold(scores.max(axis=1))
     return [_assignment(row, topics, threshold) for row in scores]
 
