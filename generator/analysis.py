@@ -24,7 +24,7 @@ def analyse(papers: list[Paper], config: Config, taxonomy: list[Topic]) -> tuple
     _, matrix = corpus.weighted(slice(0, len(papers)))
     terms = corpus.terms
     enriched = []
-    for paper, assignment in zip(papers, assignments):
+    for paper, assignment, summary in zip(papers, assignments, summaries.summarize_all(papers)):
         primary, secondary = assignment.primary, assignment.secondary
         if paper.topic_override:
             if paper.topic_override in slugs:
@@ -41,7 +41,6 @@ def analyse(papers: list[Paper], config: Config, taxonomy: list[Topic]) -> tuple
                         Severity.WARNING,
                     )
                 )
-        summary = summaries.summarize(paper)
         enriched.append(
             replace(
                 paper, topic=primary, secondary_topics=secondary, tldr=summary.tldr, short_name=summary.short_name, claims=summary.claims

@@ -8,7 +8,9 @@ most abstracts — trimmed of lead-ins and cut to about 35 words at a clause bou
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from generator.models import Paper
@@ -153,7 +155,26 @@ def claims(abstract: str, limit: int = 3) -> tuple[str, ...]:
 
 
 def summarize(paper: Paper) -> Summary:
-    name = short_name(paper.title)
-    sentence = contribution_sentence(paper.abstract, name)
-    tldr = trim(sentence) if sentence else ""
-    return Summary(tldr=tldr, short_name=name, claims=claims(paper.abstract))
+    return _summarize_text((paper.title, paper.abstract))
+
+
+# Summaries are pure Python, paper by paper: on a large corpus they are shared among the
+# machine's cores. Below this many papers, starting the workers costs more than it saves.
+PARALLEL_FROM = 2_000
+
+
+def summarize_all(papers: list[Paper]) -> list[Summary]:
+    """`summarize` for every paper, in order; on several processes for large corpora."""
+    workers = os.cpu_count() or 1
+    if len(papers) < PARALLEL_FROM or workers == 1:
+        return [summarize(paper) for paper in papers]
+    texts = [(paper.title, paper.abstract) for paper in papers]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_summarize_text, texts, chunksize=max(1, len(texts) // (workers * 8))))
+
+
+def _summarize_text(title_and_abstract: tuple[str, str]) -> Summary:
+    title, abstract = title_and_abstract
+    name = short_name(title)
+    sentence = contribution_sentence(abstract, name)
+    return Summary(tldr=trim(sentence) if sentence else "", short_name=name, claims=claims(abstract))
