@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -156,7 +157,7 @@ def _phrase_pattern(stemmed: str) -> re.Pattern[str]:
     return re.compile(rf"\b({re.escape(first)}\w*)[\s-]+({re.escape(second)}\w*)\b", re.I)
 
 
-def key_phrases(paper: Paper, row: csr_matrix, terms: np.ndarray, document_frequency: np.ndarray, limit: int) -> list[str]:
+def key_phrases(paper: Paper, row: csr_matrix | _Row, terms: np.ndarray, document_frequency: np.ndarray, limit: int) -> list[str]:
     """The paper's highest-weighted bigrams that at least one other paper shares."""
     order = np.argsort(-row.data, kind="stable")
     phrases = []
@@ -192,9 +193,21 @@ def tag_papers(
     for index, paper in enumerate(papers):
         candidates = list(paper.tag_overrides) + matched_tags(paper, patterns, required)
         if len({fold(c) for c in candidates}) < MIN_TAGS and matrix is not None and terms is not None:
-            candidates += key_phrases(paper, matrix[index], terms, document_frequency, MIN_TAGS)
+            candidates += key_phrases(paper, _row(matrix, index), terms, document_frequency, MIN_TAGS)
         result.append(choose_tags(candidates, canonical))
     return result
+
+
+class _Row(NamedTuple):
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def _row(matrix: csr_matrix, index: int) -> _Row:
+    """A CSR row's terms and weights as array views: `matrix[index]` builds a whole sparse
+    matrix per call, which dominated tagging on large corpora."""
+    start, end = matrix.indptr[index], matrix.indptr[index + 1]
+    return _Row(matrix.indices[start:end], matrix.data[start:end])
 
 
 def tag_counts(papers: list[Paper]) -> Counter[str]:
