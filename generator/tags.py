@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -145,25 +144,34 @@ def matched_tags(paper: Paper, patterns: dict[str, re.Pattern[str]], required: d
     return found
 
 
-def surface_form(stemmed: str, text: str) -> str:
-    """The words as the paper writes them for a stemmed bigram (`denois proces` → `denoising process`)."""
-    match = _phrase_pattern(stemmed).search(text)
-    return f"{match[1]} {match[2]}".lower() if match else ""
+# Words as the TF-IDF tokenizer sees them: hyphenated compounds ("click-through") are one.
+_WORD_RUNS = re.compile(r"(\w+(?:-\w+)*)")
+_JOINER = re.compile(r"[\s-]+")
 
 
-@lru_cache(maxsize=1 << 14)  # the same phrases recur across papers; compiling is the cost
-def _phrase_pattern(stemmed: str) -> re.Pattern[str]:
+def word_pairs(text: str) -> list[tuple[str, str]]:
+    """Each two adjacent words that only spaces or hyphens separate, lowercased."""
+    parts = _WORD_RUNS.split(text)  # separator, word, separator, word, …
+    words, separators = parts[1::2], parts[2::2]
+    return [(a.lower(), b.lower()) for a, between, b in zip(words, separators, words[1:]) if _JOINER.fullmatch(between)]
+
+
+def surface_form(stemmed: str, pairs: list[tuple[str, str]]) -> str:
+    """The words as the paper writes them for a stemmed bigram (`denois proces` →
+    `denoising process`). A scan of the paper's word pairs: one regex per bigram cost more
+    to compile than everything else in tagging."""
     first, second = stemmed.split(" ", 1)
-    return re.compile(rf"\b({re.escape(first)}\w*)[\s-]+({re.escape(second)}\w*)\b", re.I)
+    return next((f"{a} {b}" for a, b in pairs if a.startswith(first) and b.startswith(second)), "")
 
 
 def key_phrases(paper: Paper, row: csr_matrix | _Row, terms: np.ndarray, document_frequency: np.ndarray, limit: int) -> list[str]:
     """The paper's highest-weighted bigrams that at least one other paper shares."""
     order = np.argsort(-row.data, kind="stable")
+    pairs = word_pairs(f"{paper.title} {paper.abstract}")
     phrases = []
     for index in row.indices[order]:
         term = str(terms[index])
-        if " " in term and document_frequency[index] >= 2 and (phrase := surface_form(term, f"{paper.title} {paper.abstract}")):
+        if " " in term and document_frequency[index] >= 2 and (phrase := surface_form(term, pairs)):
             phrases.append(phrase)
         if len(phrases) == limit:
             break
