@@ -15,7 +15,6 @@ from pylatexenc.latex2text import LatexNodes2Text
 # sees (the "Trojan Source" trick), so they never reach a page.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-_SPACES = re.compile(r"\s+")
 # "10times", "512times512", "1.6-1.8times": PDF-to-text lost the × sign. A real word
 # ("sometimes") never has a digit right before "times".
 _TIMES = re.compile(r"(?<=\d)times(?![a-z])")
@@ -30,11 +29,13 @@ _SUBSCRIPT = dict(zip("0123456789+-=()aeioxk", "₀₁₂₃₄₅₆₇₈₉�
 
 
 def clean_whitespace(text: str) -> str:
-    """NFC, no invisible or control characters, single spaces, no padding."""
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    """NFC, no invisible or control characters, single spaces, no padding. (Each step runs
+    only when the text needs it: readers call this on every field of every entry.)"""
+    if not text.isascii():  # NFC and the invisible characters concern non-ASCII text only
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())  # str.split's whitespace is regex \s: the same collapse
 
 
 def _scripted(body: str, table: dict[str, str], marker: str) -> str:
@@ -59,28 +60,31 @@ def math_to_unicode(math: str) -> str:
 
 def inline_math_to_unicode(text: str) -> str:
     """Every short `$…$` formula in `text` as readable plain text (`E$^{2}$GAN` → `E²GAN`)."""
-    return _MATH.sub(lambda m: math_to_unicode(m[1]), text)
+    return _MATH.sub(lambda m: math_to_unicode(m[1]), text) if "$" in text else text
 
 
 def repair_text(text: str) -> str:
     """Clean whitespace and undo scraping damage (`10times`, `x2013`); no LaTeX handling,
     for text that is already decoded."""
     text = clean_whitespace(text)
-    text = _TIMES.sub("×", text)
-    return _LOST_DASH.sub(lambda m: chr(int(m[1], 16)), text)
+    if "times" in text:
+        text = _TIMES.sub("×", text)
+    return _LOST_DASH.sub(lambda m: chr(int(m[1], 16)), text) if "x201" in text else text
 
 
 def display_text(text: str) -> str:
     """The form shown on pages and used for matching; the caller keeps the original.
     Scraped text keeps bits of LaTeX: short `$…$` formulas and escapes such as `\\%`."""
-    return _ESCAPED.sub(r"\1", inline_math_to_unicode(repair_text(text)))
+    text = inline_math_to_unicode(repair_text(text))
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def title_identity(title: str) -> str:
     """The key two titles must share to be the same paper: case, accents, punctuation
     and superscripts (E²GAN = E2GAN) do not count."""
     folded = unicodedata.normalize("NFKD", display_text(title).casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    if not folded.isascii():
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(re.findall(r"\w+", folded))
 
 
