@@ -27,6 +27,7 @@ PROBES = 6  # clusters searched per cluster, its own included
 SVD_DIMENSIONS = 64
 SVD_TERMS = 20_000
 SEED = 0
+KMEANS_PASSES = 3
 
 
 def related_indices(matrix: csr_matrix, count: int = RELATED_COUNT) -> list[list[int]]:
@@ -64,7 +65,8 @@ def _clusters(vectors: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Cluster labels per paper and unit-length cluster centres, in the SVD space."""
     reduced = normalize(_reduce(vectors))
     cluster_count = max(2, vectors.shape[0] // CLUSTER_SIZE)
-    kmeans = MiniBatchKMeans(cluster_count, batch_size=4096, n_init=1, max_no_improvement=5, random_state=SEED)
+    # A few passes over the data place centres well enough: clusters only pick candidates.
+    kmeans = MiniBatchKMeans(cluster_count, batch_size=4096, n_init=1, max_iter=KMEANS_PASSES, max_no_improvement=3, random_state=SEED)
     labels = kmeans.fit_predict(reduced)
     return labels, normalize(kmeans.cluster_centers_)
 
@@ -81,12 +83,16 @@ def _reduce(vectors: csr_matrix) -> np.ndarray:
 
 def _best(vectors: csr_matrix, queries: np.ndarray, candidates: np.ndarray, count: int) -> list[list[int]]:
     """The `count` candidates most similar to each query, excluding itself, best first;
-    ties broken by index so the result is deterministic."""
+    ties broken by index so the result is deterministic. Vectorised over the whole block."""
     similarities = (vectors[queries] @ vectors[candidates].T).toarray()
     similarities[queries[:, None] == candidates[None, :]] = -1.0  # not related to itself
-    result = []
-    for row in similarities:
-        top = np.argpartition(-row, count)[: count + 1] if len(row) > count + 1 else np.arange(len(row))
-        ranked = sorted(top, key=lambda i: (-row[i], candidates[i]))[:count]
-        result.append([int(candidates[i]) for i in ranked if row[i] >= MIN_SIMILARITY])
-    return result
+    keep = min(count + 1, similarities.shape[1])  # one spare, so ties at the edge sort by index
+    if keep < similarities.shape[1]:
+        top = np.argpartition(-similarities, keep - 1, axis=1)[:, :keep]
+    else:
+        top = np.broadcast_to(np.arange(similarities.shape[1]), similarities.shape)
+    top_similarities = np.take_along_axis(similarities, top, axis=1)
+    order = np.lexsort((candidates[top], -top_similarities), axis=1)[:, :count]
+    best = np.take_along_axis(top, order, axis=1)
+    best_similarities = np.take_along_axis(top_similarities, order, axis=1)
+    return [[int(candidates[i]) for i, s in zip(row, sims) if s >= MIN_SIMILARITY] for row, sims in zip(best, best_similarities)]
