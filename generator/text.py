@@ -194,8 +194,14 @@ class Corpus:
         return transformer, transformer.fit_transform(self.counts[rows])
 
 
+# From this many texts on, a term found in one text only is dropped: it can relate no two
+# papers and tags need two papers, yet such terms are most of a large corpus's vocabulary.
+RARE_TERMS_FROM = 1_000
+
+
 def count_corpus(texts: list[str]) -> Corpus:
-    counter = CountVectorizer(analyzer=analyze, min_df=1, max_df=0.5 if len(texts) >= 3 else 1.0)
+    min_df = 2 if len(texts) >= RARE_TERMS_FROM else 1
+    counter = CountVectorizer(analyzer=analyze, min_df=min_df, max_df=0.5 if len(texts) >= 3 else 1.0)
     return Corpus(counter, counter.fit_transform(texts).tocsr())
 
 
