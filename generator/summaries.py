@@ -53,7 +53,7 @@ _BACKGROUND_CUES = re.compile(
     re.I,
 )
 _LEAD_IN = re.compile(
-    r"^(in this (paper|work|study)|to (this end|address (this|these) (issue|problem|challenge|gap)s?|solve this (issue|problem))|here|specifically|therefore|thus|hence|in response( to this gap)?|motivated by this|to tackle this( problem)?|to achieve this( goal)?)\s*,\s*",
+    r"^(in this (paper|work|study)|to (this end|address (this|these) (issue|problem|challenge|gap)s?|solve this (issue|problem))|here|specifically|therefore|thus|hence|in response( to this gap)?|furthermore|moreover|finally|additionally|in addition|lastly|secondly|second|thirdly|third|overall|then|besides|importantly|notably|motivated by this|to tackle this( problem)?|to achieve this( goal)?)\s*,\s*",
     re.I,
 )
 _SHORT_NAME = re.compile(r"^([A-Z0-9][\w.\-²³+]*(?: [A-Z0-9][\w.\-]*)?)\s*:")

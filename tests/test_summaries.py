@@ -15,3 +15,15 @@ def test_parallel_summaries_equal_serial_ones_in_order(monkeypatch: pytest.Monke
     monkeypatch.setattr(summaries.os, "cpu_count", lambda: 2)
     assert summaries.summarize_all(papers) == serial
     assert any(summary.tldr for summary in serial)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Furthermore, we introduce a delta that decides how many batches count.", "We introduce a delta that decides how many batches count."),
+        ("In this paper, we propose GPTQ, a one-shot quantizer.", "We propose GPTQ, a one-shot quantizer."),
+        ("Finally we show it works.", "Finally we show it works."),  # no comma: part of the sentence
+    ],
+)
+def test_a_tldr_drops_the_connective_that_opened_its_sentence(sentence: str, expected: str) -> None:
+    assert summaries.trim(sentence) == expected
