@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from generator import related, summaries, tags, topics
 from generator.config import Config
 from generator.models import Paper, Problem, Severity, Source, Topic
+from generator.summaries import Summary
 
 OTHER = Topic(topics.OTHER_SLUG, "Other", "Papers that fit none of the review's topics.")
 
 
-def analyse(papers: list[Paper], config: Config, taxonomy: list[Topic]) -> tuple[list[Topic], list[Paper], list[Problem]]:
+def analyse(
+    papers: list[Paper], config: Config, taxonomy: list[Topic], known_summaries: Mapping[str, Summary] | None = None
+) -> tuple[list[Topic], list[Paper], list[Problem]]:
     """Papers enriched with topic, TL;DR, tags and related keys. `taxonomy` is the configured
-    one, or in automatic mode the one discovered (and kept) earlier."""
+    one, or in automatic mode the one discovered (and kept) earlier; `known_summaries` are
+    summaries from an earlier run, by `summaries.summary_key`."""
     problems: list[Problem] = []
     if not papers:
         return [*taxonomy, OTHER], papers, problems
@@ -24,7 +29,7 @@ def analyse(papers: list[Paper], config: Config, taxonomy: list[Topic]) -> tuple
     _, matrix = corpus.weighted(slice(0, len(papers)))
     terms = corpus.terms
     enriched = []
-    for paper, assignment, summary in zip(papers, assignments, summaries.summarize_all(papers)):
+    for paper, assignment, summary in zip(papers, assignments, summaries.summarize_all(papers, known_summaries)):
         primary, secondary = assignment.primary, assignment.secondary
         if paper.topic_override:
             if paper.topic_override in slugs:

@@ -15,6 +15,7 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from generator.models import Paper, Problem, Severity, Source, Topic
+from generator.summaries import Summary, summary_key
 
 ANALYSIS_MODULES = ("analysis", "topics", "tags", "summaries", "related", "text", "normalize")
 # The fields the analysis reads, and those it fills in.
@@ -60,9 +61,33 @@ def save(path: Path, key: str, topics: list[Topic], papers: list[Paper], problem
         "papers": [{name: getattr(p, name) for name in RESULT_FIELDS} for p in papers],
         "problems": [{"source": [p.source.path, p.source.line], "message": p.message, "severity": p.severity.value} for p in problems],
     }
+    _write_json(path, data)
+
+
+def summaries_path(docs_dir: Path) -> Path:
+    return docs_dir / ".generator-cache" / "summaries.json"
+
+
+def load_summaries(path: Path) -> dict[str, Summary]:
+    """Summaries of an earlier run by `summary_key` (which covers the summariser's code too),
+    so that a changed corpus only summarises its new and edited papers."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {key: Summary(tldr, name, tuple(claims)) for key, (tldr, name, claims) in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}  # none yet, or damaged: summarise afresh
+
+
+def save_summaries(path: Path, papers: list[Paper]) -> None:
+    data = {summary_key(p): [p.tldr, p.short_name, list(p.claims)] for p in papers}
+    _write_json(path, data)
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Written beside, then renamed: a crash never leaves half a cache file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     temporary.replace(path)
 
 

@@ -116,8 +116,10 @@ def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cac
     key = cache.analysis_key(papers, taxonomy, config.tags)
     if (cached := cache.load(path, key, papers)) is not None:
         return cached
-    topics, enriched, problems = analysis.analyse(papers, config, taxonomy)
+    summaries_path = cache.summaries_path(config.root / config.docs_dir)
+    topics, enriched, problems = analysis.analyse(papers, config, taxonomy, cache.load_summaries(summaries_path))
     cache.save(path, key, topics, enriched, problems)
+    cache.save_summaries(summaries_path, enriched)
     return topics, enriched, problems
 
 

@@ -8,10 +8,13 @@ most abstracts — trimmed of lead-ins and cut to about 35 words at a clause bou
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator.models import Paper
 from generator.text import sentences
@@ -163,14 +166,30 @@ def summarize(paper: Paper) -> Summary:
 PARALLEL_FROM = 2_000
 
 
-def summarize_all(papers: list[Paper]) -> list[Summary]:
-    """`summarize` for every paper, in order; on several processes for large corpora."""
+def summary_key(paper: Paper) -> str:
+    """What a summary depends on: the paper's title and abstract, and this module's code."""
+    return hashlib.sha256(f"{_CODE_DIGEST}\0{paper.title}\0{paper.abstract}".encode()).hexdigest()[:32]
+
+
+_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def summarize_all(papers: list[Paper], known: Mapping[str, Summary] | None = None) -> list[Summary]:
+    """`summarize` for every paper, in order; on several processes for large corpora.
+    `known` holds summaries made earlier, by `summary_key`: a summary depends on nothing
+    else, so only new or edited papers are summarised again."""
+    known = known or {}
+    keys = [summary_key(paper) for paper in papers]
+    texts = {key: (paper.title, paper.abstract) for key, paper in zip(keys, papers) if key not in known}
+    missing = list(texts.values())
     workers = os.cpu_count() or 1
-    if len(papers) < PARALLEL_FROM or workers == 1:
-        return [summarize(paper) for paper in papers]
-    texts = [(paper.title, paper.abstract) for paper in papers]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_summarize_text, texts, chunksize=max(1, len(texts) // (workers * 8))))
+    if len(missing) < PARALLEL_FROM or workers == 1:
+        made = [_summarize_text(text) for text in missing]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            made = list(pool.map(_summarize_text, missing, chunksize=max(1, len(missing) // (workers * 8))))
+    made_by_text = dict(zip(missing, made))
+    return [known[key] if key in known else made_by_text[texts[key]] for key in keys]
 
 
 def _summarize_text(title_and_abstract: tuple[str, str]) -> Summary:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import analysis
+from generator import analysis, summaries
 from generator.config import load_config
 from generator.pipeline import build
 
@@ -71,3 +71,22 @@ def test_a_damaged_cache_is_ignored(project: Path, monkeypatch: pytest.MonkeyPat
     cache_file.write_text("{not json", encoding="utf-8")
     build(config)
     assert len(calls) == 2
+
+
+def test_a_changed_corpus_summarises_only_new_or_edited_papers(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_config(project / "review.yml"))
+    summarised: list[str] = []
+    real = summaries._summarize_text
+
+    def counting_summaries(title_and_abstract: tuple[str, str]) -> summaries.Summary:
+        summarised.append(title_and_abstract[0])
+        return real(title_and_abstract)
+
+    monkeypatch.setattr(summaries, "_summarize_text", counting_summaries)
+    dump = sorted((project / "papers").glob("*.txt"))[0]
+    text = dump.read_text(encoding="utf-8")
+    dump.write_text(text.replace("We propose", "We present", 1), encoding="utf-8")
+    report = build(load_config(project / "review.yml"))
+    assert len(summarised) == 1  # only the edited paper
+    edited = next(p for p in report.papers if p.title == summarised[0])
+    assert "We present" in edited.abstract
