@@ -60,7 +60,8 @@ def paginate_sections(stem: str, sections: Sequence[Section], budget: int | None
     for section in sections:
         runs = chunk(section.lines, lambda line: len(line) + 3, budget) or [[]]
         for number, run in enumerate(runs):
-            anchor = section.anchor if number == 0 else f"{section.anchor}-{number + 1}"
+            # "--part-N": slugs never hold a double dash, so no tag or year can take this id.
+            anchor = section.anchor if number == 0 else f"{section.anchor}--part-{number + 1}"
             heading = section.heading if number == 0 else f"{section.heading} (continued)"
             pieces.append((Section(anchor, heading, tuple(run)), sum(len(line) + 3 for line in run) + len(heading) + 40))
     pages = chunk(pieces, lambda piece: piece[1], budget)

@@ -16,9 +16,12 @@ away); a crash after it is finished by the next run, which replays the plan.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -58,13 +61,27 @@ def staging_dir(docs_dir: Path) -> Path:
 
 
 def write_output(output: Output, docs_dir: Path) -> WriteReport:
-    recover(docs_dir)
-    changed = {relative: content for relative, content in sorted(output.files.items()) if not _same(docs_dir / relative, content)}
-    stale = _stale(output, docs_dir)
-    if changed or stale:
-        _stage(changed, stale, staging_dir(docs_dir))
-        _apply(staging_dir(docs_dir), docs_dir)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(docs_dir):
+        recover(docs_dir)
+        changed = {relative: content for relative, content in sorted(output.files.items()) if not _same(docs_dir / relative, content)}
+        stale = _stale(output, docs_dir)
+        if changed or stale:
+            _stage(changed, stale, staging_dir(docs_dir))
+            _apply(staging_dir(docs_dir), docs_dir)
     return WriteReport(tuple(changed), len(output.files) - len(changed), tuple(stale))
+
+
+@contextmanager
+def _exclusive(docs_dir: Path) -> Iterator[None]:
+    """One writer at a time (say `make site` while `make serve`'s watcher rebuilds): the
+    other waits rather than replay or discard a journal that is being written."""
+    with (docs_dir / ".generator-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def recover(docs_dir: Path) -> None:
@@ -90,6 +107,7 @@ def _stage(changed: dict[str, bytes], stale: list[str], staging: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
     (staging / PLAN).write_text(json.dumps({"replace": list(changed), "delete": stale}), encoding="utf-8")
+    os.sync()  # the staged files reach the disk before the marker says they are complete
     marker = staging / f"{COMMITTED}.tmp"
     marker.write_bytes(b"")
     os.replace(marker, staging / COMMITTED)  # the commit point
@@ -97,7 +115,10 @@ def _stage(changed: dict[str, bytes], stale: list[str], staging: Path) -> None:
 
 def _apply(staging: Path, docs_dir: Path) -> None:
     """Replays a committed plan. Safe to run again after a crash: each step is idempotent."""
-    plan = json.loads((staging / PLAN).read_text(encoding="utf-8"))
+    try:
+        plan = json.loads((staging / PLAN).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise OutputError(f"{staging}: an interrupted write left a journal that cannot be read ({error}); delete that folder") from error
     for relative in plan["replace"]:
         staged, target = staging / "files" / relative, docs_dir / relative
         if staged.exists():  # already moved by an earlier, interrupted replay otherwise
@@ -106,6 +127,7 @@ def _apply(staging: Path, docs_dir: Path) -> None:
     for relative in plan["delete"]:
         (docs_dir / relative).unlink(missing_ok=True)
     _remove_empty_folders(docs_dir)
+    (staging / COMMITTED).unlink()  # first: a crash below then leaves an uncommitted, discardable folder
     shutil.rmtree(staging)
 
 

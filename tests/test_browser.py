@@ -463,3 +463,13 @@ def test_pagefind_search_finds_a_paper_and_opens_its_entry(pagefind_page: Page, 
     page.wait_for_url(re.compile(rf"^{re.escape(site.url('review/topics/'))}[^#]*#p-{re.escape(key)}$"))
     expect(page.locator(f'h2[id="p-{key}"]')).to_be_in_viewport()
     assert not (site.root / "search" / "search_index.json").exists(), "Material's index should be left out"
+
+
+def test_pagefind_search_page_works_when_opened_directly(pagefind_page: Page, pagefind_site: Site) -> None:
+    """A bookmarked or shared search page loads the UI without Material's instant navigation."""
+    _open(pagefind_page, pagefind_site.url("review/search/"))
+    box = pagefind_page.locator(".pagefind-ui__search-input")
+    expect(box).to_be_visible()
+    box.press_sequentially("training", delay=20)
+    expect(pagefind_page.locator("a.pagefind-ui__result-link").first).to_be_visible()
+    expect(pagefind_page.locator("#paper-search-missing")).to_be_hidden()

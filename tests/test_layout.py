@@ -25,6 +25,7 @@ def test_long_section_continues_on_the_next_page_under_its_heading():
     assert [line for page in pages for section in page.sections for line in section.lines] == list(lines)
     assert pages[1].sections[0].heading == "2024 (continued)"
     assert anchor_pages(pages)["year-2024"] == "years"
+    assert pages[1].sections[0].anchor == "year-2024--part-2"
     assert len({s.anchor for p in pages for s in p.sections}) == sum(len(p.sections) for p in pages)  # ids unique
 
 

@@ -12,7 +12,9 @@ from generator.write import Output, OutputError, staging_dir, write_output
 
 
 def tree(docs: Path) -> dict[str, bytes]:
-    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+    """The files of docs/, without the writer's own hidden lock and journal."""
+    files = (p.relative_to(docs).as_posix() for p in sorted(docs.rglob("*")) if p.is_file())
+    return {f: (docs / f).read_bytes() for f in files if not f.startswith(".")}
 
 
 def output(files: dict[str, str]) -> Output:
@@ -42,6 +44,7 @@ def test_writes_only_changed_files_and_removes_stale_ones(docs: Path) -> None:
     assert report.removed == ("review/gone.md",)
     assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
     assert write_output(output(NEW), docs).written == ()
+    assert staging_dir(docs).exists() is False
 
 
 def test_refuses_paths_outside_its_folders() -> None:
@@ -66,7 +69,7 @@ def test_crash_while_staging_leaves_the_previous_tree_intact(docs: Path, monkeyp
     with pytest.raises(OSError):
         write_output(output(NEW), docs)
     monkeypatch.undo()
-    assert {k: v for k, v in tree(docs).items() if not k.startswith(".")} == before
+    assert tree(docs) == before
     write_output(output(NEW), docs)  # the next run throws the half-staged write away
     assert not staging_dir(docs).exists()
     assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
@@ -90,3 +93,11 @@ def test_crash_after_the_commit_point_is_finished_by_the_next_run(docs: Path, mo
     write.recover(docs)
     assert not staging_dir(docs).exists()
     assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
+
+
+def test_a_journal_that_cannot_be_read_is_reported_not_replayed(docs: Path) -> None:
+    staging = staging_dir(docs)
+    staging.mkdir()
+    (staging / write.COMMITTED).write_bytes(b"")
+    with pytest.raises(OutputError, match="cannot be read"):
+        write_output(output(NEW), docs)
