@@ -118,6 +118,8 @@ def bench(size: int) -> dict[str, object]:
     again = measure(worker, project)
     rerun = json.loads(again.stdout.strip().splitlines()[-1])
     print(f"generator again, same input: {again.seconds:.1f}s, {rerun['written']} files written, {rerun['removed']} removed")
+    if rerun["written"] or rerun["removed"]:
+        print("  NOT DETERMINISTIC: the same input gave different files")
     mkdocs = measure([sys.executable, "-m", "mkdocs", "build", "--quiet", "-d", "site"], project)
     print(f"mkdocs build: {mkdocs.seconds:.1f}s, peak {mkdocs.peak_mb:.0f} MB")
     index = measure([sys.executable, "-m", "generator", "search-index", "--site", "site"], project)

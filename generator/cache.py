@@ -10,6 +10,7 @@ cache key: any change to one of them (an edited abstract, a new paper, a new ver
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 from dataclasses import asdict, fields, replace
 from pathlib import Path
@@ -17,9 +18,10 @@ from pathlib import Path
 from generator.models import Paper, Problem, Severity, Source, Topic
 from generator.summaries import Summary, summary_key
 
-ANALYSIS_MODULES = ("analysis", "topics", "tags", "summaries", "related", "text", "normalize")
-# The fields the analysis reads, and those it fills in.
-INPUT_FIELDS = ("key", "title", "abstract", "topic_override", "tag_overrides")
+ANALYSIS_MODULES = ("analysis", "topics", "tags", "summaries", "related", "text", "normalize", "models", "cache")
+LIBRARIES = ("numpy", "scipy", "sklearn")  # an upgrade may change topics or neighbours
+# The fields the analysis reads (sources: its warnings name them), and those it fills in.
+INPUT_FIELDS = ("key", "title", "abstract", "topic_override", "tag_overrides", "sources")
 RESULT_FIELDS = ("topic", "secondary_topics", "tldr", "short_name", "claims", "tags", "related")
 TUPLE_FIELDS = frozenset(f.name for f in fields(Paper) if "tuple" in str(f.type))
 
@@ -33,10 +35,12 @@ def analysis_key(papers: list[Paper], taxonomy: list[Topic], vocabulary: tuple[s
     code = Path(__file__).parent
     for module in ANALYSIS_MODULES:
         digest.update((code / f"{module}.py").read_bytes())
+    for library in LIBRARIES:
+        digest.update(f"{library} {importlib.metadata.version('scikit-learn' if library == 'sklearn' else library)}".encode())
     digest.update(json.dumps([asdict(t) for t in taxonomy], sort_keys=True).encode())
     digest.update(json.dumps(list(vocabulary)).encode())
     for paper in papers:
-        digest.update(json.dumps([getattr(paper, name) for name in INPUT_FIELDS]).encode())
+        digest.update(json.dumps([getattr(paper, name) for name in INPUT_FIELDS], default=str).encode())
     return digest.hexdigest()
 
 
@@ -44,13 +48,13 @@ def load(path: Path, key: str, papers: list[Paper]) -> tuple[list[Topic], list[P
     """The cached results for exactly these inputs, or None."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if data.get("key") != key or len(data["papers"]) != len(papers):
+            return None
+        topics = [Topic(t["slug"], t["title"], t["description"], tuple(t["keywords"])) for t in data["topics"]]
+        enriched = [replace(paper, **_results(saved)) for paper, saved in zip(papers, data["papers"])]
+        problems = [Problem(Source(*p["source"]), p["message"], Severity(p["severity"])) for p in data["problems"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # no cache yet, or a damaged one: analyse afresh
-    if not isinstance(data, dict) or data.get("key") != key or len(data.get("papers", [])) != len(papers):
-        return None
-    topics = [Topic(t["slug"], t["title"], t["description"], tuple(t["keywords"])) for t in data["topics"]]
-    enriched = [replace(paper, **_results(saved)) for paper, saved in zip(papers, data["papers"])]
-    problems = [Problem(Source(*p["source"]), p["message"], Severity(p["severity"])) for p in data["problems"]]
     return topics, enriched, problems
 
 

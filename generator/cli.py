@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -86,6 +87,14 @@ class StageProgress:
             self.console.print(f"✓ {message}")
 
 
+def rebuild_reporting_errors(config: Path) -> None:
+    """One rebuild for the watcher: whatever goes wrong is printed, and watching goes on."""
+    try:
+        main(["build", "--config", str(config), "--quiet"])
+    except Exception as error:  # a watcher that dies on one bad edit is worse than useless
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+
+
 def search_index(site_dir: Path) -> int:
     if not uses_pagefind(site_dir):
         print(f"{site_dir}: uses Material's built-in search; nothing to index")
@@ -101,10 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         return search_index(arguments.site)
     if arguments.command == "watch":
         print(f"watching {arguments.config} and its inputs; Ctrl-C stops", file=sys.stderr)
-        try:
-            watch(arguments.config, lambda: main(["build", "--config", str(arguments.config), "--quiet"]))
-        except KeyboardInterrupt:
-            return 0
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a watch ends
+            watch(arguments.config, lambda: rebuild_reporting_errors(arguments.config))
+        return 0
     # We report parse problems ourselves, with path:line; bibtexparser's log would repeat them.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:

@@ -16,6 +16,8 @@ KNOWN_KEYS = ("title", "description", "inputs", "reference_year", "topics", "tag
 SEARCH_MODES = ("auto", "material", "pagefind")
 TOPIC_KEYS = ("title", "slug", "description", "keywords")
 DEFAULT_TITLE = "Literature review"
+# "other" is the topic of papers that fit none; topics/index.md is the list of topics.
+RESERVED_SLUGS = frozenset({"other", "index"})
 
 
 class ConfigError(Exception):
@@ -123,7 +125,7 @@ def _topics(raw: Any, fail: Any) -> tuple[Topic, ...]:
         if not isinstance(keywords, list):
             raise fail("topics", f"topic {item['title']!r}: `keywords` must be a list")
         slug = slugify(str(item.get("slug") or item["title"]))
-        if slug == "other" or any(t.slug == slug for t in topics):
+        if slug in RESERVED_SLUGS or any(t.slug == slug for t in topics):
             raise fail("topics", f"topic {item['title']!r}: slug {slug!r} is used twice or reserved")
         topics.append(Topic(slug, str(item["title"]), str(item.get("description") or ""), tuple(str(k) for k in keywords)))
     return tuple(topics)

@@ -103,6 +103,7 @@ def site_files(report: Report, config: Config) -> Output:
         "papers": papers,
         "topics": topics,
         "topic_of": {t.slug: t for t in report.topics},
+        "topic_pages": {t.slug for t in topics},  # topics that are some paper's main topic
         "by_topic": by_topic,
         "by_key": by_key,
         "page_of": page_of,

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from generator import analysis, cache, pages
 from generator.config import Config
@@ -101,11 +102,19 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
         with _stage(report, "write", progress):
             report.written = write_output(output, config.root / config.docs_dir)
             if discovered:
-                config.discovered_topics_path.write_text(dump_topics(taxonomy), encoding="utf-8")
+                _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
             new_keys = pinned | keys
             if new_keys != pinned:
-                config.keys_path.write_text(dump_pinned(new_keys), encoding="utf-8")
+                _replace_file(config.keys_path, dump_pinned(new_keys))
     return report
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Written beside, then renamed: a crash must not truncate the key file, which would
+    silently hand out new keys."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cache: bool) -> tuple[list[Topic], list[Paper], list[Problem]]:

@@ -82,8 +82,9 @@ def _reduce(vectors: csr_matrix) -> np.ndarray:
 
 
 def _best(vectors: csr_matrix, queries: np.ndarray, candidates: np.ndarray, count: int) -> list[list[int]]:
-    """The `count` candidates most similar to each query, excluding itself, best first;
-    ties broken by index so the result is deterministic. Vectorised over the whole block."""
+    """The `count` candidates most similar to each query, excluding itself, best first, ties
+    by index (among the `count + 1` best; which of several equal scores at that edge make
+    it is up to numpy, the same on every run). Vectorised over the whole block."""
     similarities = (vectors[queries] @ vectors[candidates].T).toarray()
     similarities[queries[:, None] == candidates[None, :]] = -1.0  # not related to itself
     keep = min(count + 1, similarities.shape[1])  # one spare, so ties at the edge sort by index

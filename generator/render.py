@@ -49,8 +49,13 @@ def clip(text: str) -> str:
 
 
 def anchor(key: str) -> str:
-    """The HTML id of a paper's entry: its citation key, reduced to characters ids allow."""
-    return "p-" + re.sub(r"[^a-z0-9_-]+", "-", key.lower()).strip("-")
+    """The HTML id of a paper's entry, from its citation key (unique ignoring case). Letters,
+    digits and dashes stay; any other character becomes `_<hex>_`, so two keys never share
+    an id (`smith:2020` → `p-smith_3a_2020`, `smith.2020` → `p-smith_2e_2020`)."""
+    return "p-" + _ID_UNSAFE.sub(lambda m: f"_{ord(m[0]):x}_", key.lower())
+
+
+_ID_UNSAFE = re.compile(r"[^a-z0-9-]")
 
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -167,11 +167,12 @@ PARALLEL_FROM = 2_000
 
 
 def summary_key(paper: Paper) -> str:
-    """What a summary depends on: the paper's title and abstract, and this module's code."""
+    """What a summary depends on: the paper's title and abstract, and the code that makes it."""
     return hashlib.sha256(f"{_CODE_DIGEST}\0{paper.title}\0{paper.abstract}".encode()).hexdigest()[:32]
 
 
-_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+# Summaries depend on this module and on text.py's sentence splitter.
+_CODE_DIGEST = hashlib.sha256(b"".join(path.read_bytes() for path in (Path(__file__), Path(__file__).with_name("text.py")))).hexdigest()
 
 
 def summarize_all(papers: list[Paper], known: Mapping[str, Summary] | None = None) -> list[Summary]:

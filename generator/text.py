@@ -199,8 +199,10 @@ class Corpus:
 RARE_TERMS_FROM = 1_000
 
 
-def count_corpus(texts: list[str]) -> Corpus:
-    min_df = 2 if len(texts) >= RARE_TERMS_FROM else 1
+def count_corpus(texts: list[str], papers: int | None = None) -> Corpus:
+    """`papers`: how many of `texts` are papers (the rest, topic descriptions, do not count
+    towards RARE_TERMS_FROM)."""
+    min_df = 2 if (len(texts) if papers is None else papers) >= RARE_TERMS_FROM else 1
     counter = CountVectorizer(analyzer=analyze, min_df=min_df, max_df=0.5 if len(texts) >= 3 else 1.0)
     return Corpus(counter, counter.fit_transform(texts).tocsr())
 

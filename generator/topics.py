@@ -61,7 +61,7 @@ def topic_text(topic: Topic) -> str:
 
 def guided_corpus(papers: list[Paper], topics: list[Topic]) -> Corpus:
     """The papers' texts, then the topics': the rows `topic_scores` expects."""
-    return count_corpus([paper_text(p) for p in papers] + [topic_text(t) for t in topics])
+    return count_corpus([paper_text(p) for p in papers] + [topic_text(t) for t in topics], papers=len(papers))
 
 
 def topic_scores(papers: list[Paper], topics: list[Topic], corpus: Corpus | None = None) -> np.ndarray:
@@ -131,7 +131,7 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
     weights = model.fit_transform(matrix)
     terms = vectorizer.get_feature_names_out()
     topics: list[Topic] = []
-    used = {OTHER_SLUG}
+    used = {OTHER_SLUG, "index"}  # topics/index.md lists the topics
     for index, component in enumerate(_distinctiveness(model.components_)):
         members = np.argsort(-weights[:, index], kind="stable")[:SURFACE_PAPERS]
         forms = surface_forms(" ".join(f"{sample[i].title}. {sample[i].abstract}" for i in members))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -90,3 +91,15 @@ def test_a_changed_corpus_summarises_only_new_or_edited_papers(project: Path, mo
     assert len(summarised) == 1  # only the edited paper
     edited = next(p for p in report.papers if p.title == summarised[0])
     assert "We present" in edited.abstract
+
+
+def test_a_cache_with_the_right_key_but_a_wrong_shape_is_ignored(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counting(monkeypatch)
+    config = load_config(project / "review.yml")
+    build(config)
+    cache_file = project / "docs" / ".generator-cache" / "analysis.json"
+    data = json.loads(cache_file.read_text(encoding="utf-8"))
+    del data["topics"]
+    cache_file.write_text(json.dumps(data), encoding="utf-8")
+    build(config)
+    assert len(calls) == 2

@@ -129,6 +129,8 @@ BAD_CONFIGS = [
     ("topics:\n  - title: A\n    keywords: pipeline\n", "keywords", 1),
     ("topics:\n  - title: Same\n  - title: same\n", "same", 1),
     ("topics:\n  - title: Other\n", "other", 1),
+    ("topics:\n  - title: Index\n", "index", 1),  # topics/index.md lists the topics
+    ("search: lunr\n", "search", 1),
     ("- just\n- a list\n", "mapping", 1),
 ]
 

@@ -60,5 +60,11 @@ def test_template_values_are_not_evaluated_as_templates() -> None:
 
 
 def test_anchor_is_a_safe_id() -> None:
-    assert anchor("../../etc/passwd") == "p-etc-passwd"
-    assert re.fullmatch(r"p-[a-z0-9_-]+", anchor("Smith:2020/GPTQ"))
+    assert anchor("frantar2022gptq") == "p-frantar2022gptq"
+    assert re.fullmatch(r"p-[a-z0-9_-]+", anchor("../../etc/passwd"))
+    assert re.fullmatch(r"p-[a-z0-9_-]+", anchor("Smith:2020/GPTQ <x>"))
+
+
+def test_different_keys_never_share_an_anchor() -> None:
+    keys = ["smith:2020", "smith.2020", "smith-2020", "smith_2020", "smith_3a_2020", "smith2020"]
+    assert len({anchor(key) for key in keys}) == len(keys)
