@@ -4,7 +4,8 @@ Analysis is the slow stage. Its results depend only on the papers' text and cura
 taxonomy, the tag vocabulary and the analysis code, so a hash of exactly those is the
 cache key: any change to one of them (an edited abstract, a new paper, a new version of
 `topics.py`) misses, and an unchanged re-run skips the analysis. The cache lives in
-`docs/.generator-cache/`: inside the generator's territory, skipped by MkDocs (leading dot).
+`.review-cache/` beside review.yml, not in docs/: `mkdocs serve` rebuilds on any file
+event under docs/, even a file being opened for reading.
 """
 
 from __future__ import annotations
@@ -26,8 +27,15 @@ RESULT_FIELDS = ("topic", "secondary_topics", "tldr", "short_name", "claims", "t
 TUPLE_FIELDS = frozenset(f.name for f in fields(Paper) if "tuple" in str(f.type))
 
 
-def cache_path(docs_dir: Path) -> Path:
-    return docs_dir / ".generator-cache" / "analysis.json"
+CACHE_DIR = ".review-cache"
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def cache_path(root: Path) -> Path:
+    return cache_dir(root) / "analysis.json"
 
 
 def analysis_key(papers: list[Paper], taxonomy: list[Topic], vocabulary: tuple[str, ...]) -> str:
@@ -65,11 +73,11 @@ def save(path: Path, key: str, topics: list[Topic], papers: list[Paper], problem
         "papers": [{name: getattr(p, name) for name in RESULT_FIELDS} for p in papers],
         "problems": [{"source": [p.source.path, p.source.line], "message": p.message, "severity": p.severity.value} for p in problems],
     }
-    _write_json(path, data)
+    write_json(path, data)
 
 
-def summaries_path(docs_dir: Path) -> Path:
-    return docs_dir / ".generator-cache" / "summaries.json"
+def summaries_path(root: Path) -> Path:
+    return cache_dir(root) / "summaries.json"
 
 
 def load_summaries(path: Path) -> dict[str, Summary]:
@@ -84,10 +92,10 @@ def load_summaries(path: Path) -> dict[str, Summary]:
 
 def save_summaries(path: Path, papers: list[Paper]) -> None:
     data = {summary_key(p): [p.tldr, p.short_name, list(p.claims)] for p in papers}
-    _write_json(path, data)
+    write_json(path, data)
 
 
-def _write_json(path: Path, data: object) -> None:
+def write_json(path: Path, data: object) -> None:
     """Written beside, then renamed: a crash never leaves half a cache file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")

@@ -78,7 +78,8 @@ def tag_slugs(tags: list[str]) -> dict[str, str]:
     return slugs
 
 
-def site_files(report: Report, config: Config) -> Output:
+def site_files(report: Report, config: Config, output: Output | None = None) -> Output:
+    """Every page and download of the site, added to `output` (a new in-memory one if None)."""
     environment = make_environment()
     papers = report.papers
     topics = [t for t in report.topics if any(p.topic == t.slug for p in papers)]
@@ -118,7 +119,7 @@ def site_files(report: Report, config: Config) -> Output:
     }
     macros = environment.get_template("_macros.md.j2").make_module(context)
     line_of = {paper.key: str(macros.paper_line(paper, "")) for paper in papers}  # for pages in docs/review/
-    output = Output()
+    output = Output() if output is None else output
     tag_pages = _tag_pages(papers, tag_counter, tag_slug, line_of)
     first_page_of = anchor_pages(tag_pages)
     context["tag_page"] = {tag: first_page_of[f"tag-{tag_slug[tag]}"] for tag in tag_counter}
@@ -276,7 +277,10 @@ def hand_written_pages(config: Config) -> list[str]:
     if not docs.is_dir():
         return []
     found = (p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-    return sorted(p for p in found if p.split("/")[0] not in GENERATED_DIRS and p != "index.md")
+    # MkDocs skips dot-folders (and so does this: the generator's staging folder is one).
+    return sorted(
+        p for p in found if p.split("/")[0] not in GENERATED_DIRS and p != "index.md" and not any(part.startswith(".") for part in p.split("/"))
+    )
 
 
 def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import resource
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from generator.keys import assign_keys, dump_pinned, load_pinned
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
 from generator.topics import discover_topics, dump_topics, load_topics
-from generator.write import WriteReport, write_output
+from generator.write import Output, WriteReport, commit, staged_output
 
 
 @dataclass
@@ -96,16 +96,19 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
         report.problems += analysis_problems
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
-    with _stage(report, "render", progress):
-        output = pages.site_files(report, config)
-    if write:
-        with _stage(report, "write", progress):
-            report.written = write_output(output, config.root / config.docs_dir)
-            if discovered:
-                _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
-            new_keys = pinned | keys
-            if new_keys != pinned:
-                _replace_file(config.keys_path, dump_pinned(new_keys))
+    # Rendered files go straight to the staging folder, and into docs/ only at `commit`.
+    staging = staged_output(config.root / config.docs_dir, cache.cache_dir(config.root) / "written.json")
+    with staging if write else nullcontext(Output()) as output:
+        with _stage(report, "render", progress):
+            pages.site_files(report, config, output)
+        if write:
+            with _stage(report, "write", progress):
+                report.written = commit(output)
+                if discovered:
+                    _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
+                new_keys = pinned | keys
+                if new_keys != pinned:
+                    _replace_file(config.keys_path, dump_pinned(new_keys))
     return report
 
 
@@ -121,11 +124,11 @@ def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cac
     """`analysis.analyse`, or its results from the last run when nothing they depend on changed."""
     if not use_cache:
         return analysis.analyse(papers, config, taxonomy)
-    path = cache.cache_path(config.root / config.docs_dir)
+    path = cache.cache_path(config.root)
     key = cache.analysis_key(papers, taxonomy, config.tags)
     if (cached := cache.load(path, key, papers)) is not None:
         return cached
-    summaries_path = cache.summaries_path(config.root / config.docs_dir)
+    summaries_path = cache.summaries_path(config.root)
     topics, enriched, problems = analysis.analyse(papers, config, taxonomy, cache.load_summaries(summaries_path))
     cache.save(path, key, topics, enriched, problems)
     cache.save_summaries(summaries_path, enriched)

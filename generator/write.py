@@ -17,6 +17,7 @@ away); a crash after it is finished by the next run, which replays the plan.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -34,18 +35,40 @@ class OutputError(Exception):
 
 class Output:
     """Files to write, by path relative to `docs/`. Like Pelican's writer, it refuses to be
-    given the same path twice or a path outside the folders it owns."""
+    given the same path twice or a path outside the folders it owns.
 
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+    Made by `staged_output`, it keeps nothing in memory: each file that differs from the one
+    in docs/ goes straight into the staging folder (a large site is gigabytes), and
+    `commit` then puts them in place. Made directly, it holds the files in `files`."""
+
+    def __init__(self, docs_dir: Path | None = None, written_before: dict[str, list[object]] | None = None) -> None:
+        self.docs_dir = docs_dir
+        self.files: dict[str, bytes] = {}  # held in memory when there is no docs_dir
+        self.paths: set[str] = set()
+        self.changed: list[str] = []  # staged: differs from docs/
+        self.unchanged = 0
+        self.written_before = written_before or {}  # path → [size, mtime_ns, sha256] after the last run
+        self.digests: dict[str, str] = {}
 
     def add(self, path: str, content: str | bytes) -> None:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or pure.parts[0] not in OWNED_DIRS:
             raise OutputError(f"refusing to write {path!r}: outside the generator's folders {OWNED_DIRS}")
-        if path in self.files:
+        if path in self.paths:
             raise OutputError(f"refusing to write {path!r} twice")
-        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+        self.paths.add(path)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if self.docs_dir is None:
+            self.files[path] = data
+            return
+        self.digests[path] = hashlib.sha256(data).hexdigest()
+        if _unchanged(self.docs_dir / path, data, self.digests[path], self.written_before.get(path)):
+            self.unchanged += 1
+        else:
+            staged = staging_dir(self.docs_dir) / "files" / path
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(data)
+            self.changed.append(path)
 
 
 @dataclass(frozen=True)
@@ -60,28 +83,90 @@ def staging_dir(docs_dir: Path) -> Path:
     return docs_dir / ".generator-staging"
 
 
-def write_output(output: Output, docs_dir: Path) -> WriteReport:
+@contextmanager
+def staged_output(docs_dir: Path, record: Path | None = None) -> Iterator[Output]:
+    """An `Output` that stages into docs/; `commit` it before the block ends, or nothing
+    in docs/ changes (an error inside the block throws the staged files away). `record`
+    (outside docs/) keeps each written file's size, time and hash, so that the next run
+    knows an unchanged file without opening it."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(docs_dir):
         recover(docs_dir)
-        changed = {relative: content for relative, content in sorted(output.files.items()) if not _same(docs_dir / relative, content)}
-        stale = _stale(output, docs_dir)
-        if changed or stale:
-            _stage(changed, stale, staging_dir(docs_dir))
-            _apply(staging_dir(docs_dir), docs_dir)
-    return WriteReport(tuple(changed), len(output.files) - len(changed), tuple(stale))
+        output = Output(docs_dir, _read_record(record))
+        try:
+            yield output
+            if record is not None:
+                _write_record(record, output)
+        finally:
+            recover(docs_dir)  # after a commit this finds nothing; otherwise it drops the staging
+
+
+def commit(output: Output) -> WriteReport:
+    """Makes the staged files the generated tree, all or nothing (see the module's docstring)."""
+    assert output.docs_dir is not None, "commit needs an Output made by staged_output"
+    docs_dir = output.docs_dir
+    stale = _stale(output.paths, docs_dir)
+    changed = sorted(output.changed)
+    if changed or stale:
+        _commit(changed, stale, staging_dir(docs_dir))
+        _apply(staging_dir(docs_dir), docs_dir)
+    return WriteReport(tuple(changed), output.unchanged, tuple(stale))
+
+
+def write_output(output: Output, docs_dir: Path) -> WriteReport:
+    """Writes an in-memory `Output` (tests and small tools; the pipeline stages as it renders)."""
+    with staged_output(docs_dir) as staged:
+        for path, content in sorted(output.files.items()):
+            staged.add(path, content)
+        return commit(staged)
+
+
+def _unchanged(target: Path, data: bytes, digest: str, before: list[object] | None) -> bool:
+    """Whether `target` already holds `data`, without opening it when the record of the
+    last run vouches for it: `mkdocs serve` rebuilds on any file event in docs/, even a read."""
+    try:
+        stat = target.stat()
+    except FileNotFoundError:
+        return False
+    if stat.st_size != len(data):
+        return False
+    if before == [stat.st_size, stat.st_mtime_ns, digest]:
+        return True
+    return target.read_bytes() == data  # no record, or the file was touched since: look
+
+
+def _read_record(record: Path | None) -> dict[str, list[object]]:
+    try:
+        data = json.loads(record.read_text(encoding="utf-8")) if record is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_record(record: Path, output: Output) -> None:
+    assert output.docs_dir is not None
+    entries = {}
+    for path, digest in output.digests.items():
+        stat = (output.docs_dir / path).stat()
+        entries[path] = [stat.st_size, stat.st_mtime_ns, digest]
+    if entries != output.written_before:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary = record.with_name(f".{record.name}.tmp")
+        temporary.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
+        temporary.replace(record)
 
 
 @contextmanager
 def _exclusive(docs_dir: Path) -> Iterator[None]:
     """One writer at a time (say `make site` while `make serve`'s watcher rebuilds): the
-    other waits rather than replay or discard a journal that is being written."""
-    with (docs_dir / ".generator-lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    other waits rather than replay or discard a journal that is being written. The lock is
+    on the docs/ folder itself: a lock file would be a file event for `mkdocs serve`."""
+    folder = os.open(docs_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # closing releases the lock
 
 
 def recover(docs_dir: Path) -> None:
@@ -97,16 +182,8 @@ COMMITTED = "COMMITTED"
 PLAN = "plan.json"
 
 
-def _same(target: Path, content: bytes) -> bool:
-    return target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content
-
-
-def _stage(changed: dict[str, bytes], stale: list[str], staging: Path) -> None:
-    for relative, content in changed.items():
-        path = staging / "files" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    (staging / PLAN).write_text(json.dumps({"replace": list(changed), "delete": stale}), encoding="utf-8")
+def _commit(changed: list[str], stale: list[str], staging: Path) -> None:
+    (staging / PLAN).write_text(json.dumps({"replace": changed, "delete": stale}), encoding="utf-8")
     os.sync()  # the staged files reach the disk before the marker says they are complete
     marker = staging / f"{COMMITTED}.tmp"
     marker.write_bytes(b"")
@@ -131,7 +208,7 @@ def _apply(staging: Path, docs_dir: Path) -> None:
     shutil.rmtree(staging)
 
 
-def _stale(output: Output, docs_dir: Path) -> list[str]:
+def _stale(paths: set[str], docs_dir: Path) -> list[str]:
     """Files in the generator's folders that this run does not produce."""
     stale = []
     for owned in OWNED_DIRS:
@@ -139,7 +216,7 @@ def _stale(output: Output, docs_dir: Path) -> list[str]:
         if root.is_dir():
             for path in sorted(root.rglob("*")):
                 relative = path.relative_to(docs_dir).as_posix()
-                if (path.is_symlink() or path.is_file()) and relative not in output.files:
+                if (path.is_symlink() or path.is_file()) and relative not in paths:
                     stale.append(relative)
     return stale
 

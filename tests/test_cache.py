@@ -68,7 +68,7 @@ def test_a_damaged_cache_is_ignored(project: Path, monkeypatch: pytest.MonkeyPat
     calls = counting(monkeypatch)
     config = load_config(project / "review.yml")
     build(config)
-    cache_file = project / "docs" / ".generator-cache" / "analysis.json"
+    cache_file = project / ".review-cache" / "analysis.json"
     cache_file.write_text("{not json", encoding="utf-8")
     build(config)
     assert len(calls) == 2
@@ -97,7 +97,7 @@ def test_a_cache_with_the_right_key_but_a_wrong_shape_is_ignored(project: Path, 
     calls = counting(monkeypatch)
     config = load_config(project / "review.yml")
     build(config)
-    cache_file = project / "docs" / ".generator-cache" / "analysis.json"
+    cache_file = project / ".review-cache" / "analysis.json"
     data = json.loads(cache_file.read_text(encoding="utf-8"))
     del data["topics"]
     cache_file.write_text(json.dumps(data), encoding="utf-8")
