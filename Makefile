@@ -44,4 +44,4 @@ deploy: site
 	$(BIN)/mkdocs gh-deploy --force
 
 clean:
-	rm -rf site docs/review docs/downloads
+	rm -rf site docs/review docs/downloads .review-cache
