@@ -20,7 +20,7 @@ from generator.charts import bar_chart
 from generator.config import Config, slugify
 from generator.csljson import csl_json
 from generator.dataset import papers_json
-from generator.layout import ListingPage, Section, anchor_pages, paginate_sections, split_topic
+from generator.layout import ListingPage, Section, TopicPart, anchor_pages, paginate_sections, split_topic
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
 from generator.render import anchor, clip, inert, make_environment, render
@@ -82,7 +82,8 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     """Every page and download of the site, added to `output` (a new in-memory one if None)."""
     environment = make_environment()
     papers = report.papers
-    topics = [t for t in report.topics if any(p.topic == t.slug for p in papers)]
+    main_topics = {paper.topic for paper in papers}
+    topics = [t for t in report.topics if t.slug in main_topics]  # a page for each topic some paper is mainly about
     by_topic: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
         by_topic[paper.topic].append(paper)
@@ -130,29 +131,7 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     _home(output, environment, context, papers, topics, by_topic)
     output.add(f"{PAGES_DIR}/topics/index.md", render(environment, "topics.md.j2", **context))
     for topic in topics:
-        members = by_topic[topic.slug]
-        overview = topic_overview(members)
-        topic_parts = parts[topic.slug]
-        page = render(
-            environment, "topic.md.j2", topic=topic, overview=overview, members=[] if topic_parts else members, parts=topic_parts, **context
-        )
-        output.add(f"{PAGES_DIR}/topics/{topic.slug}.md", page)
-        for number, part in enumerate(topic_parts):
-            neighbours = {
-                "previous": topic_parts[number - 1] if number else None,
-                "next": topic_parts[number + 1] if number + 1 < len(topic_parts) else None,
-            }
-            page = render(
-                environment,
-                "topic_part.md.j2",
-                topic=topic,
-                part=part,
-                members=[by_key[k] for k in reversed(part.keys)],
-                **neighbours,
-                **context,
-            )
-            output.add(f"{PAGES_DIR}/topics/{part.stem}.md", page)
-        output.add(f"downloads/topics/{topic.slug}.bib", join_entries([bibtex_of[p.key] for p in members]))
+        _topic_pages(output, environment, context, topic, parts[topic.slug])
     output.add(f"{PAGES_DIR}/downloads.md", render(environment, "downloads.md.j2", **context))
     output.add(f"{PAGES_DIR}/about.md", render(environment, "about.md.j2", **context))
     output.add("downloads/references.bib", join_entries([bibtex_of[p.key] for p in papers]))
@@ -164,6 +143,22 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
         output.add(SEARCH_PAGE, render(environment, "search.md.j2", **context))
     output.add(f"{PAGES_DIR}/_nav.yml", nav_yaml(config, topics, engine))
     return output
+
+
+def _topic_pages(output: Output, environment: Environment, context: dict[str, Any], topic: Topic, parts: list[TopicPart]) -> None:
+    """A topic's page (its overview, and its papers unless they are split into `parts`),
+    its part pages, and its BibTeX file."""
+    members = context["by_topic"][topic.slug]
+    page = render(
+        environment, "topic.md.j2", topic=topic, overview=topic_overview(members), members=[] if parts else members, parts=parts, **context
+    )
+    output.add(f"{PAGES_DIR}/topics/{topic.slug}.md", page)
+    for number, part in enumerate(parts):
+        neighbours = {"previous": parts[number - 1] if number else None, "next": parts[number + 1] if number + 1 < len(parts) else None}
+        part_members = [context["by_key"][key] for key in reversed(part.keys)]  # newest first
+        page = render(environment, "topic_part.md.j2", topic=topic, part=part, members=part_members, **neighbours, **context)
+        output.add(f"{PAGES_DIR}/topics/{part.stem}.md", page)
+    output.add(f"downloads/topics/{topic.slug}.bib", join_entries([context["bibtex_of"][p.key] for p in members]))
 
 
 def newest_first(paper: Paper) -> tuple[int, int, int, str]:
@@ -279,7 +274,9 @@ def hand_written_pages(config: Config) -> list[str]:
     found = (p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
     # MkDocs skips dot-folders (and so does this: the generator's staging folder is one).
     return sorted(
-        p for p in found if p.split("/")[0] not in GENERATED_DIRS and p != "index.md" and not any(part.startswith(".") for part in p.split("/"))
+        p
+        for p in found
+        if p.split("/")[0] not in GENERATED_DIRS and p != "index.md" and not any(part.startswith(".") for part in p.split("/"))
     )
 
 
