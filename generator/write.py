@@ -16,7 +16,6 @@ away); a crash after it is finished by the next run, which replays the plan.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -25,6 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 OWNED_DIRS = ("review", "downloads")  # relative to docs/
 
@@ -161,6 +165,9 @@ def _exclusive(docs_dir: Path) -> Iterator[None]:
     """One writer at a time (say `make site` while `make serve`'s watcher rebuilds): the
     other waits rather than replay or discard a journal that is being written. The lock is
     on the docs/ folder itself: a lock file would be a file event for `mkdocs serve`."""
+    if fcntl is None:  # Windows: no advisory locks; one writer at a time is then up to the user
+        yield
+        return
     folder = os.open(docs_dir, os.O_RDONLY)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
