@@ -7,15 +7,18 @@ import contextlib
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.status import Status
 
 from generator.config import ConfigError, load_config
-from generator.pipeline import Report, build, quiet
 from generator.search import index_site, uses_pagefind
 from generator.watch import watch
 from generator.write import OutputError
+
+if TYPE_CHECKING:
+    from generator.pipeline import Report
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -113,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a watch ends
             watch(arguments.config, lambda: rebuild_reporting_errors(arguments.config))
         return 0
+    # Imported here: the pipeline pulls in scikit-learn (a second of start-up), which
+    # `search-index` and `--help` do not need.
+    from generator.pipeline import build, quiet
+
     # We report parse problems ourselves, with path:line; bibtexparser's log would repeat them.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
