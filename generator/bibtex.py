@@ -294,18 +294,18 @@ def is_valid_text_latex(value: str) -> bool:
     return not math
 
 
+_BRACE = re.compile(r"[{}]")
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.S)  # `\{`, `\}` and `\\` are not braces for LaTeX
+
+
 def _balanced(value: str, escapes_count: bool) -> bool:
+    if "{" not in value and "}" not in value:
+        return True
     depth = 0
-    index = 0
-    while index < len(value):
-        char = value[index]
-        if char == "\\" and not escapes_count:
-            index += 2  # `\{`, `\}` and `\\` are not braces for LaTeX
-            continue
-        depth += {"{": 1, "}": -1}.get(char, 0)
+    for token in (_BRACE if escapes_count else _BRACE_OR_ESCAPE).findall(value):
+        depth += {"{": 1, "}": -1}.get(token, 0)
         if depth < 0:
             return False
-        index += 1
     return depth == 0
 
 
@@ -401,7 +401,15 @@ def needs_protection(word: str) -> bool:
     return len(word) == 1 and word.isupper() and word != "A"
 
 
+# Characters `latex_char` writes as themselves. Text made only of them needs no encoding
+# unless two would form a ligature (`--`, `''`): encoding character by character is the
+# slowest part of writing BibTeX, and most titles are plain ASCII.
+_ENCODES_AS_ITSELF = re.compile(r"[ !\"'()*+,\-./0-9:;=?@A-Z\[\]a-z]*")
+
+
 def _encode(text: str) -> str:
+    if _ENCODES_AS_ITSELF.fullmatch(text) and "--" not in text and "''" not in text:
+        return text
     return join_encoded(latex_char(char) for char in text)
 
 
