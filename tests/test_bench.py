@@ -29,3 +29,16 @@ def test_bench_measures_every_step_and_the_rerun_writes_nothing(tmp_path: Path, 
     assert result["generator_s"] > 0 and result["mkdocs_s"] > 0 and result["generator_mb"] > 0
     assert 0 < result["largest_page_kb"] < 1000
     assert result["material_index_mb"] > 0  # a small review keeps Material's search
+
+
+def test_each_bench_starts_cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing from an earlier run is left to help: no cache, no kept topics or keys."""
+    monkeypatch.setattr(run, "OUT", tmp_path)
+    project = run.prepare(300)
+    for left_over in (".review-cache/analysis.json", "discovered-topics.yml", "citation-keys.yml", "docs/review/x.md"):
+        (project / left_over).parent.mkdir(parents=True, exist_ok=True)
+        (project / left_over).write_text("from an earlier run", encoding="utf-8")
+    project = run.prepare(300)
+    assert not (project / ".review-cache").exists()
+    assert not (project / "discovered-topics.yml").exists() and not (project / "citation-keys.yml").exists()
+    assert not (project / "docs" / "review").exists()
