@@ -26,13 +26,12 @@ from generator.overview import topic_overview
 from generator.render import anchor, clip, inert, make_environment, render
 from generator.ris import ris_file
 from generator.search import SEARCH_PAGE, search_engine
-from generator.write import Output
+from generator.write import OWNED_DIRS, Output
 
 if TYPE_CHECKING:
     from generator.pipeline import Report
 
 PAGES_DIR = "review"
-GENERATED_DIRS = ("review", "downloads")
 WHATS_NEW = 8
 TAG_CLOUD = 150  # tags shown as chips at the top of the tag index
 
@@ -276,7 +275,7 @@ def hand_written_pages(config: Config) -> list[str]:
     return sorted(
         p
         for p in found
-        if p.split("/")[0] not in GENERATED_DIRS and p != "index.md" and not any(part.startswith(".") for part in p.split("/"))
+        if p.split("/")[0] not in OWNED_DIRS and p != "index.md" and not any(part.startswith(".") for part in p.split("/"))
     )
 
 
