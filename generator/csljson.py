@@ -9,10 +9,10 @@ sorted, so two runs give the same bytes. Display names ("Ada Lovelace") are spli
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from generator.dataset import json_array
 from generator.models import Paper
 from generator.normalize import clean_whitespace
 
@@ -44,7 +44,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item per paper, in the given order."""
-    return json.dumps([csl_item(paper) for paper in papers], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_array([csl_item(paper) for paper in papers], sort_keys=True)
 
 
 def csl_item(paper: Paper) -> dict[str, Any]:

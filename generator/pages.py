@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
@@ -23,6 +25,7 @@ from generator.dataset import papers_json
 from generator.layout import ListingPage, Section, TopicPart, anchor_pages, paginate_sections, split_topic
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
+from generator.parallel import PARALLEL_FROM, fork_map
 from generator.render import anchor, clip, inert, make_environment, render
 from generator.ris import ris_file
 from generator.search import SEARCH_PAGE, search_engine
@@ -89,7 +92,7 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     for members in by_topic.values():
         members.sort(key=newest_first)
     by_key = {paper.key: paper for paper in papers}
-    bibtex_of = {paper.key: bibtex_entry(paper) for paper in papers}  # shown on pages, joined into files
+    bibtex_of = dict(zip((p.key for p in papers), fork_map(bibtex_entry, papers)))  # shown on pages, joined into files
     tag_counter = Counter(tag for paper in papers for tag in paper.tags)
     tag_slug = tag_slugs(list(tag_counter))
     parts = {
@@ -129,14 +132,21 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     _listing(output, environment, "Data quality", _quality_pages(report, line_of), render(environment, "quality.md.j2", **context))
     _home(output, environment, context, papers, topics, by_topic)
     output.add(f"{PAGES_DIR}/topics/index.md", render(environment, "topics.md.j2", **context))
-    for topic in topics:
-        _topic_pages(output, environment, context, topic, parts[topic.slug])
     output.add(f"{PAGES_DIR}/downloads.md", render(environment, "downloads.md.j2", **context))
     output.add(f"{PAGES_DIR}/about.md", render(environment, "about.md.j2", **context))
     output.add("downloads/references.bib", join_entries([bibtex_of[p.key] for p in papers]))
-    output.add("downloads/references.ris", ris_file(papers))
-    output.add("downloads/references.json", csl_json(papers))
-    output.add("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))
+    # The big files, each a job for a worker: the exports first, as they are the longest.
+    jobs: list[Callable[[], list[tuple[str, str]]]] = [
+        lambda: [("downloads/references.ris", ris_file(papers))],
+        lambda: [("downloads/references.json", csl_json(papers))],
+        lambda: [("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))],
+    ]
+    jobs += [
+        partial(_topic_pages, environment, context, topic, part, parts[topic.slug]) for topic in topics for part in [None, *parts[topic.slug]]
+    ]
+    for files in fork_map(_run, jobs, parallel=len(papers) >= PARALLEL_FROM):
+        for path, text in files:
+            output.add(path, text)
     engine = search_engine(config.search, len(papers))
     if engine == "pagefind":
         output.add(SEARCH_PAGE, render(environment, "search.md.j2", **context))
@@ -144,20 +154,27 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     return output
 
 
-def _topic_pages(output: Output, environment: Environment, context: dict[str, Any], topic: Topic, parts: list[TopicPart]) -> None:
-    """A topic's page (its overview, and its papers unless they are split into `parts`),
-    its part pages, and its BibTeX file."""
+def _topic_pages(
+    environment: Environment, context: dict[str, Any], topic: Topic, part: TopicPart | None, parts: list[TopicPart]
+) -> list[tuple[str, str]]:
+    """The topic's own page (its overview, and its papers unless they are split into
+    `parts`) and its BibTeX file when `part` is None, else that part's page."""
     members = context["by_topic"][topic.slug]
-    page = render(
-        environment, "topic.md.j2", topic=topic, overview=topic_overview(members), members=[] if parts else members, parts=parts, **context
-    )
-    output.add(f"{PAGES_DIR}/topics/{topic.slug}.md", page)
-    for number, part in enumerate(parts):
-        neighbours = {"previous": parts[number - 1] if number else None, "next": parts[number + 1] if number + 1 < len(parts) else None}
-        part_members = [context["by_key"][key] for key in reversed(part.keys)]  # newest first
-        page = render(environment, "topic_part.md.j2", topic=topic, part=part, members=part_members, **neighbours, **context)
-        output.add(f"{PAGES_DIR}/topics/{part.stem}.md", page)
-    output.add(f"downloads/topics/{topic.slug}.bib", join_entries([context["bibtex_of"][p.key] for p in members]))
+    if part is None:
+        page = render(
+            environment, "topic.md.j2", topic=topic, overview=topic_overview(members), members=[] if parts else members, parts=parts, **context
+        )
+        bibtex = join_entries([context["bibtex_of"][p.key] for p in members])
+        return [(f"{PAGES_DIR}/topics/{topic.slug}.md", page), (f"downloads/topics/{topic.slug}.bib", bibtex)]
+    number = parts.index(part)
+    neighbours = {"previous": parts[number - 1] if number else None, "next": parts[number + 1] if number + 1 < len(parts) else None}
+    part_members = [context["by_key"][key] for key in reversed(part.keys)]  # newest first
+    page = render(environment, "topic_part.md.j2", topic=topic, part=part, members=part_members, **neighbours, **context)
+    return [(f"{PAGES_DIR}/topics/{part.stem}.md", page)]
+
+
+def _run(job: Callable[[], list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    return job()
 
 
 def newest_first(paper: Paper) -> tuple[int, int, int, str]:

@@ -18,6 +18,8 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
+from generator.parallel import fork_map
+
 RELATED_COUNT = 5
 MIN_SIMILARITY = 0.05
 EXACT_LIMIT = 3_000  # up to this many papers, compare all pairs
@@ -51,12 +53,17 @@ def _clustered(vectors: csr_matrix, count: int) -> list[list[int]]:
     labels, centres = _clusters(vectors)
     members = [np.flatnonzero(labels == cluster) for cluster in range(len(centres))]
     nearest_clusters = np.argsort(-(centres @ centres.T), axis=1, kind="stable")[:, :PROBES]
-    result: list[list[int]] = [[] for _ in range(vectors.shape[0])]
-    for cluster, queries in enumerate(members):
-        if not len(queries):
-            continue
+
+    def search(cluster: int) -> list[list[int]]:
+        """The best candidates for each paper of `cluster`, from the nearest clusters' papers."""
+        if not len(members[cluster]):
+            return []
         candidates = np.sort(np.concatenate([members[c] for c in nearest_clusters[cluster]]))
-        for query, best in zip(queries, _best(vectors, queries, candidates, count)):
+        return _best(vectors, members[cluster], candidates, count)
+
+    result: list[list[int]] = [[] for _ in range(vectors.shape[0])]
+    for queries, found in zip(members, fork_map(search, range(len(members)), parallel=True)):
+        for query, best in zip(queries, found):
             result[query] = best
     return result
 

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from generator.models import Paper
+from generator.parallel import fork_map
 
 MIN_TAGS, MAX_TAGS = 2, 6
 # canonical form → pattern (matched case-insensitively unless the pattern says otherwise)
@@ -197,13 +198,15 @@ def tag_papers(
     required = vocabulary_anchors(vocabulary) | _ANCHORS
     canonical = {fold(tag): tag for tag in list(METHOD_FAMILIES) + list(vocabulary)}
     document_frequency = np.asarray((matrix > 0).sum(axis=0)).ravel() if matrix is not None else None
-    result = []
-    for index, paper in enumerate(papers):
+
+    def tags_of(index: int) -> tuple[str, ...]:
+        paper = papers[index]
         candidates = list(paper.tag_overrides) + matched_tags(paper, patterns, required)
         if len({fold(c) for c in candidates}) < MIN_TAGS and matrix is not None and terms is not None:
             candidates += key_phrases(paper, _row(matrix, index), terms, document_frequency, MIN_TAGS)
-        result.append(choose_tags(candidates, canonical))
-    return result
+        return choose_tags(candidates, canonical)
+
+    return fork_map(tags_of, range(len(papers)))
 
 
 class _Row(NamedTuple):

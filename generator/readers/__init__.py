@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.models import Override, Problem, ReadResult, Record, Severity, Source
+from generator.parallel import fork_map
 from generator.readers import bibtex, curated, dailypapers
 from generator.readers.result import FileRead
 
@@ -56,6 +57,7 @@ def display_path(path: Path, root: Path) -> str:
 
 _BINARY_SHARE = 0.1  # more than this share of characters undecodable: not text at all
 _MAX_ENCODING_REPORTS = 20
+PARALLEL_BYTES = 2_000_000  # about 2,000 papers of input: below it, reading is quicker than starting workers
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
@@ -111,14 +113,24 @@ def read_file(path: Path, shown: str, reference_year: int | None) -> FileRead:
     return replace(result, problems=problems + result.problems)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # `read_file` reports it
+
+
 def read_inputs(patterns: list[str], root: Path, reference_year: int | None) -> ReadResult:
     """Every input, in a sorted and stable order. Entries read = len(records) + rejected."""
     files, problems = find_input_files(patterns, root)
     records: list[Record] = []
     overrides: list[Override] = []
     rejected = 0
-    for path in files:
-        result = read_file(path, display_path(path, root), reference_year)
+    # Files are read independently, so a folder of dumps is shared among the cores; a
+    # handful of files of a few papers each is read here rather than start workers for it.
+    total_size = sum(map(_size, files))
+    results = fork_map(lambda path: read_file(path, display_path(path, root), reference_year), files, parallel=total_size >= PARALLEL_BYTES)
+    for result in results:
         records += result.records
         overrides += result.overrides
         problems += result.problems
