@@ -28,8 +28,10 @@ def analyse(
     slugs = {topic.slug for topic in taxonomy} | {OTHER.slug}
     _, matrix = corpus.weighted(slice(0, len(papers)))
     terms = corpus.terms
+    paper_tags = tags.tag_papers(papers, config.tags, matrix, terms)
+    neighbours = related.related_indices(matrix)
     enriched = []
-    for paper, assignment, summary in zip(papers, assignments, summaries.summarize_all(papers, known_summaries)):
+    for index, (paper, assignment, summary) in enumerate(zip(papers, assignments, summaries.summarize_all(papers, known_summaries))):
         primary, secondary = assignment.primary, assignment.secondary
         if paper.topic_override:
             if paper.topic_override in slugs:
@@ -47,14 +49,15 @@ def analyse(
                     )
                 )
         enriched.append(
-            replace(
-                paper, topic=primary, secondary_topics=secondary, tldr=summary.tldr, short_name=summary.short_name, claims=summary.claims
+            replace(  # once per paper: on a large corpus, `replace` itself is a cost worth counting
+                paper,
+                topic=primary,
+                secondary_topics=secondary,
+                tldr=summary.tldr,
+                short_name=summary.short_name,
+                claims=summary.claims,
+                tags=paper_tags[index],
+                related=tuple(papers[j].key for j in neighbours[index]),
             )
         )
-    paper_tags = tags.tag_papers(enriched, config.tags, matrix, terms)
-    neighbours = related.related_indices(matrix)
-    enriched = [
-        replace(paper, tags=paper_tags[index], related=tuple(enriched[j].key for j in neighbours[index]))
-        for index, paper in enumerate(enriched)
-    ]
     return [*taxonomy, OTHER], enriched, problems

@@ -11,6 +11,8 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from generator import analysis, cache, pages
 from generator.config import Config
 from generator.dedupe import apply_overrides, merge_records
@@ -75,6 +77,14 @@ def _stage(report: Report, name: str, progress: Progress) -> Iterator[None]:
 
 def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True, progress: Progress = quiet) -> Report:
     """The whole run. `progress` is told when each stage starts and ends."""
+    # The build shares work among processes (`parallel.fork_map`); BLAS and OpenMP threads
+    # on top of them fought over the cores and made the SVD and k-means several times
+    # slower. One thread also keeps floating-point sums in one order on every machine.
+    with threadpool_limits(limits=1):
+        return _build(config, extra_inputs, write, progress)
+
+
+def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress: Progress) -> Report:
     report = Report()
     with _stage(report, "read", progress):
         read = read_inputs(list(config.inputs) + list(extra_inputs), config.root, config.reference_year)
