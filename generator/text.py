@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from generator.models import Paper
+from generator.parallel import PARALLEL_FROM, fork_map, workers
 
 TITLE_WEIGHT = 3
 # Words every abstract in the field uses: they say nothing about what a paper is about.
@@ -203,8 +204,38 @@ def count_corpus(texts: list[str], papers: int | None = None) -> Corpus:
     """`papers`: how many of `texts` are papers (the rest, topic descriptions, do not count
     towards RARE_TERMS_FROM)."""
     min_df = 2 if (len(texts) if papers is None else papers) >= RARE_TERMS_FROM else 1
-    counter = CountVectorizer(analyzer=analyze, min_df=min_df, max_df=0.5 if len(texts) >= 3 else 1.0)
-    return Corpus(counter, counter.fit_transform(texts).tocsr())
+    max_df = 0.5 if len(texts) >= 3 else 1.0
+    if len(texts) < PARALLEL_FROM or workers() < 2:
+        counter = CountVectorizer(analyzer=analyze, min_df=min_df, max_df=max_df)
+        return Corpus(counter, counter.fit_transform(texts).tocsr())
+    return _count_shared(texts, min_df, max_df)
+
+
+def _count_shared(texts: list[str], min_df: int, max_df: float) -> Corpus:
+    """`count_corpus` with the texts split among the cores: each worker counts its share
+    with its own vocabulary, and the counts are then put in one vocabulary and pruned as
+    CountVectorizer prunes. Tokenising is the costly part of counting."""
+    share = -(-len(texts) // workers())
+    pieces = fork_map(_count_piece, [texts[start : start + share] for start in range(0, len(texts), share)], parallel=True)
+    terms = sorted(set().union(*(names for names, _ in pieces)))  # CountVectorizer's order: by term
+    column = {term: index for index, term in enumerate(terms)}
+    blocks = []
+    for names, counts in pieces:
+        columns = np.fromiter((column[name] for name in names), dtype=counts.indices.dtype, count=len(names))
+        blocks.append(csr_matrix((counts.data, columns[counts.indices], counts.indptr), shape=(counts.shape[0], len(terms))))
+    counts = vstack(blocks, format="csr")
+    document_frequency = np.bincount(counts.indices, minlength=len(terms))
+    kept = np.flatnonzero((document_frequency >= min_df) & (document_frequency <= max_df * len(texts)))
+    if not len(kept):
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")  # as CountVectorizer says
+    counter = CountVectorizer(analyzer=analyze, vocabulary={terms[index]: number for number, index in enumerate(kept)})
+    return Corpus(counter, counts[:, kept])
+
+
+def _count_piece(texts: list[str]) -> tuple[list[str], csr_matrix]:
+    counter = CountVectorizer(analyzer=analyze)
+    counts = counter.fit_transform(texts).tocsr()
+    return list(counter.get_feature_names_out()), counts
 
 
 def sentences(text: str) -> list[str]:
