@@ -29,6 +29,8 @@ def test_bench_measures_every_step_and_the_rerun_writes_nothing(tmp_path: Path, 
     assert result["generator_s"] > 0 and result["mkdocs_s"] > 0 and result["generator_mb"] > 0
     assert 0 < result["largest_page_kb"] < 1000
     assert result["material_index_mb"] > 0  # a small review keeps Material's search
+    assert result["generator_tree_mb"] > 0
+    assert 0 < result["added_written"] < result["files"], "adding a paper rewrites the pages it touches, not the whole site"
 
 
 def test_each_bench_starts_cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
