@@ -31,7 +31,10 @@ _CONTRIBUTION_CUES = [
     (re.compile(r"\bwe\b[^.;]{0,80}\bby (proposing|introducing|developing|designing|presenting)\b", re.I), 5),
     # a new method or artefact, more than a "study" someone "presents"
     (re.compile(r"\b(propos(e|es|ing)|introduc(e|es|ing))\b", re.I), 3),
-    (re.compile(r"\bwe (\w+ly )?(show|find|demonstrate|prove|derive|reveal|conclude|establish)", re.I), 3),
+    (re.compile(r"\bwe (\w+ly )?(show|find|demonstrate|prove|derive|reveal|conclude|establish|suggest)", re.I), 3),
+    # "we show that …" states a finding; "we show how …" often only announces one
+    (re.compile(r"\b(show|find|found|demonstrat|prov|reveal|conclud|establish)(e|s|es|ed|ing)?( \w+){0,4} that\b", re.I), 1),
+    (re.compile(r"\bfor the first time\b", re.I), 1),
     (re.compile(r"\bwe (\w+ly )?(study|investigate|analy[sz]e|identify|observe|argue|explore|examine)", re.I), 1),
     (
         re.compile(
@@ -83,15 +86,20 @@ def contribution_score(sentence: str, position: int, name: str = "") -> float:
     if re.match(r"(however|but|yet|unfortunately|despite)\b", sentence, re.I) and score < 3:
         score -= 2  # a problem statement, not a contribution
     if _FOLLOW_UP.search(sentence):
-        score -= 3
+        score -= 5
     if not _AUTHORS.search(sentence):
         score -= 1  # a statement about the field, not about this paper
     return score - 0.1 * position  # among equals, the earlier statement
 
 
+# Scraped abstracts lose the space after some full stops ("overheads.We propose"): a stop
+# after a lowercase word and before a capital still ends a sentence ("e.g.We" does not).
+_GLUED_STOP = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z])")
+
+
 def contribution_sentence(abstract: str, name: str = "") -> str:
     """The sentence stating the contribution; `name` is the method's short name, if any."""
-    candidates = sentences(abstract)
+    candidates = sentences(_GLUED_STOP.sub(" ", abstract))
     if not candidates:
         return ""
     scored = [(contribution_score(s, i, name), -i, s) for i, s in enumerate(candidates) if len(s.split()) >= 5]
@@ -103,7 +111,7 @@ def contribution_sentence(abstract: str, name: str = "") -> str:
 # A subordinate opening before "we …" ("Motivated by …, we propose …"): motivation, not
 # contribution. Openings that carry the method ("By …", "Using …") go only when too long.
 _LEAD_IN_CLAUSE = re.compile(
-    r"^(?:to|in|here|specifically|building|motivated|inspired|based|with|for|given|following|leveraging|observing|"
+    r"^(?:(?!using\b)[a-z]+(?:ing|ed)|to|in|here|specifically|building|motivated|inspired|based|with|for|given|following|leveraging|observing|"
     r"unlike|towards?|since|as|because|while|despite|drawing|guided|recognizing|noting|after|on|from|against)\b"
     r"[^;]{0,300}?,\s+(?=(?:we|this|our)\b)",
     re.I,

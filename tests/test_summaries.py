@@ -27,3 +27,33 @@ def test_parallel_summaries_equal_serial_ones_in_order(monkeypatch: pytest.Monke
 )
 def test_a_tldr_drops_the_connective_that_opened_its_sentence(sentence: str, expected: str) -> None:
     assert summaries.trim(sentence) == expected
+
+
+def test_a_finding_beats_a_follow_up_proposal() -> None:
+    abstract = (
+        "Meta-learning promises general-purpose learners. "
+        "In this paper we show that Transformers can be meta-trained to act as in-context learners. "
+        "Finally, we propose practical interventions that improve meta-training."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("In this paper we show that")
+
+
+def test_a_question_the_paper_asks_is_not_its_finding() -> None:
+    abstract = (
+        "Packet spraying is widely believed necessary. "
+        "In this paper, we challenge this belief and pose the question: how close can one path come? "
+        "We demonstrate that a single path is sufficient for collective communication."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("We demonstrate that")
+
+
+def test_a_glued_full_stop_still_ends_a_sentence() -> None:
+    abstract = "Training needs integer units.We propose a shared exponent format for tensors in training."
+    assert summaries.contribution_sentence(abstract) == "We propose a shared exponent format for tensors in training."
+
+
+@pytest.mark.parametrize(
+    "opening", ["Returning to first principles of evaluation, ", "Motivated by this observation, ", "Leveraged by this, "]
+)
+def test_a_tldr_drops_a_motivating_opening_clause(opening: str) -> None:
+    assert summaries.trim(opening + "we propose an evaluation protocol with two phases.") == "We propose an evaluation protocol with two phases."
