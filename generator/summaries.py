@@ -23,7 +23,7 @@ MAX_WORDS = 35
 _CONTRIBUTION_CUES = [
     (
         re.compile(
-            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise)",
+            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(have\s+)?(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)",
             re.I,
         ),
         5,
@@ -53,6 +53,7 @@ _FOLLOW_UP = re.compile(
     r"^(furthermore|moreover|additionally|finally|further|lastly|besides|in addition|more broadly|also|then|second|third|next)\b|^we (also|further|then|additionally)\b",
     re.I,
 )
+_RELEASE = re.compile(r"\b(releas(e|es|ed|ing)|open-sourc(e|ed|ing)|(publicly|freely) available|available (at|on|online))\b", re.I)
 _AUTHORS = re.compile(r"\b(we|our|us|this (paper|work|study|article)|here)\b", re.I)
 _BACKGROUND_CUES = re.compile(
     r"\b(however|recent(ly)?|has (been|become)|have (been|become)|remains?|is (a|an|the) (key|critical|fundamental|major)|existing|prior work|typically|traditional)\b",
@@ -85,6 +86,8 @@ def contribution_score(sentence: str, position: int, name: str = "") -> float:
         score -= 2  # the opening sentence is usually background
     if re.match(r"(however|but|yet|unfortunately|despite)\b", sentence, re.I) and score < 3:
         score -= 2  # a problem statement, not a contribution
+    if _RELEASE.search(sentence):
+        score -= 3  # "we release our code": an offer, not the finding
     if _FOLLOW_UP.search(sentence):
         score -= 5
     if not _AUTHORS.search(sentence):
@@ -97,9 +100,23 @@ def contribution_score(sentence: str, position: int, name: str = "") -> float:
 _GLUED_STOP = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z])")
 
 
+# "et al." or "e.g." followed by a capital is no sentence end: the splitter cannot know.
+_ABBREVIATION_END = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFig|\bEq|\bapprox|\bresp)\.$")
+
+
+def _rejoin_abbreviations(parts: list[str]) -> list[str]:
+    joined: list[str] = []
+    for part in parts:
+        if joined and _ABBREVIATION_END.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {part}"
+        else:
+            joined.append(part)
+    return joined
+
+
 def contribution_sentence(abstract: str, name: str = "") -> str:
     """The sentence stating the contribution; `name` is the method's short name, if any."""
-    candidates = sentences(_GLUED_STOP.sub(" ", abstract))
+    candidates = _rejoin_abbreviations(sentences(_GLUED_STOP.sub(" ", abstract)))
     if not candidates:
         return ""
     scored = [(contribution_score(s, i, name), -i, s) for i, s in enumerate(candidates) if len(s.split()) >= 5]

@@ -57,3 +57,17 @@ def test_a_glued_full_stop_still_ends_a_sentence() -> None:
 )
 def test_a_tldr_drops_a_motivating_opening_clause(opening: str) -> None:
     assert summaries.trim(opening + "we propose an evaluation protocol with two phases.") == "We propose an evaluation protocol with two phases."
+
+
+def test_et_al_does_not_end_the_contribution_sentence() -> None:
+    abstract = "Fine-tuning needs bandwidth. We extend recent work from Malladi et al. (2023), using shared randomness to fine-tune with low bandwidth."
+    assert summaries.contribution_sentence(abstract).endswith("with low bandwidth.")
+
+
+def test_releasing_code_is_not_the_contribution() -> None:
+    abstract = (
+        "Benchmarks of tabular models disagree. "
+        "Our experiments show that with careful tuning many deep models differ less than expected. "
+        "We have publicly released the benchmarking code and evaluation protocols."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("Our experiments show that")
