@@ -127,13 +127,14 @@ def contribution_sentence(abstract: str, name: str = "") -> str:
 
 # A subordinate opening before "we …" ("Motivated by …, we propose …"): motivation, not
 # contribution. Openings that carry the method ("By …", "Using …") go only when too long.
+_METHOD_WORDS = r"(?:by|using|through|via|with|combining|applying|employing|exploiting|integrating|incorporating|adopting)"
 _LEAD_IN_CLAUSE = re.compile(
-    r"^(?:(?!using\b)[a-z]+(?:ing|ed)|to|in|here|specifically|building|motivated|inspired|based|with|for|given|following|leveraging|observing|"
+    rf"^(?:(?!{_METHOD_WORDS}\b)[a-z]+(?:ing|ed)|to|in|here|specifically|building|motivated|inspired|based|with|for|given|following|leveraging|observing|"
     r"unlike|towards?|since|as|because|while|despite|drawing|guided|recognizing|noting|after|on|from|against)\b"
     r"[^;]{0,300}?,\s+(?=(?:we|this|our)\b)",
     re.I,
 )
-_METHOD_LEAD_IN = re.compile(r"^(?:by|using|through|via|with)\b[^;]{0,300}?,\s+(?=(?:we|this|our)\b)", re.I)
+_METHOD_LEAD_IN = re.compile(rf"^{_METHOD_WORDS}\b[^;]{{0,300}}?,\s+(?=(?:we|this|our)\b)", re.I)
 
 
 MIN_WORDS = 8

@@ -71,3 +71,8 @@ def test_releasing_code_is_not_the_contribution() -> None:
         "We have publicly released the benchmarking code and evaluation protocols."
     )
     assert summaries.contribution_sentence(abstract).startswith("Our experiments show that")
+
+
+def test_an_opening_that_carries_the_method_stays_when_short() -> None:
+    sentence = "Combining pruning with distillation, we obtain a model three times smaller."
+    assert summaries.trim(sentence) == sentence
