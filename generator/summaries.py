@@ -125,22 +125,22 @@ def contribution_sentence(abstract: str, name: str = "") -> str:
     return max(scored)[2]
 
 
-# A subordinate opening before "we …" ("Motivated by …, we propose …"): motivation, not
-# contribution. Openings that carry the method ("By …", "Using …") go only when too long.
+# Whatever opens a sentence before "…, we" ("Across four tasks, we find …", "Instead of
+# more compute, we introduce …", "Motivated by …, we propose …") is setting or motivation,
+# not the contribution. Openings that carry the method ("By …", "Using …") go only when
+# the sentence is too long.
 _METHOD_WORDS = r"(?:by|using|through|via|with|combining|applying|employing|exploiting|integrating|incorporating|adopting)"
 _LEAD_IN_CLAUSE = re.compile(
-    rf"^(?:(?!{_METHOD_WORDS}\b)[a-z]+(?:ing|ed)|to|in|here|specifically|building|motivated|inspired|based|with|for|given|following|leveraging|observing|"
-    r"unlike|towards?|since|as|because|while|despite|drawing|guided|recognizing|noting|after|on|from|against)\b"
-    r"[^;]{0,300}?,\s+(?=(?:we|this|our)\b)",
+    rf"^(?!(?:{_METHOD_WORDS}|we|our|this|these|the|it|they)\b)[^;]{{0,300}}?,\s+(?=(?:we|this|our)\b)",
     re.I,
 )
 _METHOD_LEAD_IN = re.compile(rf"^{_METHOD_WORDS}\b[^;]{{0,300}}?,\s+(?=(?:we|this|our)\b)", re.I)
 
 
 MIN_WORDS = 8
-_DETAIL = re.compile(
-    r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b"
-)
+_ENUMERATION = r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)"
+_DETAIL = re.compile(_ENUMERATION + r"|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b")
+_ENUMERATION_START = re.compile(_ENUMERATION)
 
 
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
@@ -149,6 +149,10 @@ def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
     if len(sentence.split()) > max_words:
         sentence = _METHOD_LEAD_IN.sub("", sentence)
     sentence = sentence[:1].upper() + sentence[1:]
+    # "… with three techniques: 1) …, 2) …": the list is detail, even in a short sentence.
+    listed = _ENUMERATION_START.search(sentence)
+    if listed and len(sentence[: listed.start()].split()) >= MIN_WORDS:
+        return sentence[: listed.start()].rstrip(",;:( ") + " …"
     words = sentence.split()
     if len(words) <= max_words:
         return sentence

@@ -76,3 +76,20 @@ def test_releasing_code_is_not_the_contribution() -> None:
 def test_an_opening_that_carries_the_method_stays_when_short() -> None:
     sentence = "Combining pruning with distillation, we obtain a model three times smaller."
     assert summaries.trim(sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Across four sparse reward tasks, we find that imitation helps.", "We find that imitation helps."),
+        ("Instead of relying on more compute, we introduce a balanced sampler.", "We introduce a balanced sampler."),
+        ("We propose X, a sampler; our sampler is fast.", "We propose X, a sampler; our sampler is fast."),  # no opening to drop
+    ],
+)
+def test_a_tldr_drops_the_setting_before_we(sentence: str, expected: str) -> None:
+    assert summaries.trim(sentence) == expected
+
+
+def test_a_tldr_stops_before_an_enumeration() -> None:
+    sentence = "We introduce FSMoE, a flexible training system with three novel techniques: 1) unified abstraction, 2) online profiling."
+    assert summaries.trim(sentence) == "We introduce FSMoE, a flexible training system with three novel techniques …"
