@@ -35,6 +35,8 @@ _CONTRIBUTION_CUES = [
     # "we show that …" states a finding; "we show how …" often only announces one
     (re.compile(r"\b(show|find|found|demonstrat|prov|reveal|conclud|establish)(e|s|es|ed|ing)?( \w+){0,4} that\b", re.I), 1),
     (re.compile(r"\bfor the first time\b", re.I), 1),
+    # what is new is being described: the contribution, not the background
+    (re.compile(r"\b(novel|a new)\b", re.I), 1),
     (re.compile(r"\bwe (\w+ly )?(study|investigate|analy[sz]e|identify|observe|argue|explore|examine)", re.I), 1),
     (
         re.compile(
