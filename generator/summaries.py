@@ -145,8 +145,20 @@ _DETAIL = re.compile(_ENUMERATION + r"|,\s+(?:which|where|whereby|including|such
 _ENUMERATION_START = re.compile(_ENUMERATION)
 
 
+# After the statement, its hoped-for consequences ("…, paving the way for …") and a long
+# closing parenthesis of numbers ("(up to 56% of latency …)") are not the contribution.
+_CONSEQUENCE = re.compile(
+    r",\s+(?:thus |thereby |and )?(?:paving the way|opening (?:up )?(?:new )?(?:avenues|doors|possibilities)|facilitating|encouraging|inspiring|shedding light)\b[^;]*$",
+    re.I,
+)
+_CLOSING_ASIDE = re.compile(r"\s*\((?:[^()\s]+\s+){3,}[^()]*\)(?=\.?$)")
+
+
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
     sentence = _LEAD_IN.sub("", sentence.strip())
+    shorter = _CLOSING_ASIDE.sub("", _CONSEQUENCE.sub(".", sentence))
+    if len(shorter.split()) >= MIN_WORDS:
+        sentence = shorter
     sentence = _LEAD_IN_CLAUSE.sub("", sentence)
     if len(sentence.split()) > max_words:
         sentence = _METHOD_LEAD_IN.sub("", sentence)

@@ -93,3 +93,21 @@ def test_a_tldr_drops_the_setting_before_we(sentence: str, expected: str) -> Non
 def test_a_tldr_stops_before_an_enumeration() -> None:
     sentence = "We introduce FSMoE, a flexible training system with three novel techniques: 1) unified abstraction, 2) online profiling."
     assert summaries.trim(sentence) == "We introduce FSMoE, a flexible training system with three novel techniques …"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "We demonstrate that ternary training is viable for small networks, facilitating deployment on low-resource devices.",
+            "We demonstrate that ternary training is viable for small networks.",
+        ),
+        (
+            "Our results show that serving time is dominated by data movement (up to 56% of end-to-end latency).",
+            "Our results show that serving time is dominated by data movement.",
+        ),
+        ("We introduce Vector Post-Training Quantization (VPTQ).", "We introduce Vector Post-Training Quantization (VPTQ)."),
+    ],
+)
+def test_a_tldr_leaves_out_hoped_for_consequences_and_closing_asides(sentence: str, expected: str) -> None:
+    assert summaries.trim(sentence) == expected
