@@ -151,11 +151,14 @@ _CONSEQUENCE = re.compile(
     r",\s+(?:thus |thereby |and )?(?:paving the way|opening (?:up )?(?:new )?(?:avenues|doors|possibilities)|facilitating|encouraging|inspiring|shedding light)\b[^;]*$",
     re.I,
 )
-_CLOSING_ASIDE = re.compile(r"\s*\((?:[^()\s]+\s+){3,}[^()]*\)(?=\.?$)")
+_CLOSING_ASIDE = re.compile(r"\s*\((?=(?:[^()\s]+\s+){3})[^()]*\)(?=\.?$)")
+LONGEST_SENTENCE = 200  # words; beyond this it is no sentence, and not worth a regex's time
 
 
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
     sentence = _LEAD_IN.sub("", sentence.strip())
+    if len(sentence.split()) > LONGEST_SENTENCE:
+        sentence = " ".join(sentence.split()[:LONGEST_SENTENCE])
     shorter = _CLOSING_ASIDE.sub("", _CONSEQUENCE.sub(".", sentence))
     if len(shorter.split()) >= MIN_WORDS:
         sentence = shorter
