@@ -1,8 +1,9 @@
 """`make eval`: agreement of the analysis stages with the hand labels in eval/labels.yml.
 
 Prints, for the dev and the held-out test split: guided topic agreement (primary or a
-secondary topic matches the human primary), automatic-mode NMI, and the share of TL;DRs
-that state the contribution in at most 50 words. `--dev` prints the dev split only: the
+secondary topic matches the human primary), automatic-mode NMI (one clustering of all the
+labelled papers, scored on the split's papers), and the share of TL;DRs that state the
+contribution in at most 50 words. `--dev` prints the dev split only: the
 figure to tune on, without a glance at the held-out one.
 """
 
