@@ -1,10 +1,11 @@
 """Topic assignment, guided by the configured taxonomy or discovered automatically.
 
 Guided: each topic is described by its title, description and keywords. A paper's score for
-a topic is its cosine similarity in the corpus TF-IDF space to the topic's profile, which
-starts as the topic's own words and is then pulled towards the papers that clearly belong
-to it (a few rounds of self-training). The best topic is primary; others close to it are
-secondary; a paper whose best score is weak goes to Other instead of a wrong topic.
+a topic is its cosine similarity in the corpus TF-IDF space to the topic's own words (plus
+a bonus for the title's). The best topic is primary; others close to it are secondary; a
+paper whose best score is weak goes to Other instead of a wrong topic. (Pulling profiles
+towards their confident papers, self-training, was measured: it lost secondary topics and
+gained no primary ones, so it is not done.)
 
 Automatic: with no taxonomy, NMF over the TF-IDF matrix finds topics, named from their most
 distinctive terms. Topics found once are meant to be kept (see `pipeline`), so adding papers
