@@ -23,7 +23,7 @@ MAX_WORDS = 35
 _CONTRIBUTION_CUES = [
     (
         re.compile(
-            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise)",
+            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(have\s+)?(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)",
             re.I,
         ),
         5,
@@ -31,7 +31,12 @@ _CONTRIBUTION_CUES = [
     (re.compile(r"\bwe\b[^.;]{0,80}\bby (proposing|introducing|developing|designing|presenting)\b", re.I), 5),
     # a new method or artefact, more than a "study" someone "presents"
     (re.compile(r"\b(propos(e|es|ing)|introduc(e|es|ing))\b", re.I), 3),
-    (re.compile(r"\bwe (\w+ly )?(show|find|demonstrate|prove|derive|reveal|conclude|establish)", re.I), 3),
+    (re.compile(r"\bwe (\w+ly )?(show|find|demonstrate|prove|derive|reveal|conclude|establish|suggest)", re.I), 3),
+    # "we show that …" states a finding; "we show how …" often only announces one
+    (re.compile(r"\b(show|find|found|demonstrat|prov|reveal|conclud|establish)(e|s|es|ed|ing)?( \w+){0,4} that\b", re.I), 1),
+    (re.compile(r"\bfor the first time\b", re.I), 1),
+    # what is new is being described: the contribution, not the background
+    (re.compile(r"\b(novel|a new)\b", re.I), 1),
     (re.compile(r"\bwe (\w+ly )?(study|investigate|analy[sz]e|identify|observe|argue|explore|examine)", re.I), 1),
     (
         re.compile(
@@ -50,6 +55,7 @@ _FOLLOW_UP = re.compile(
     r"^(furthermore|moreover|additionally|finally|further|lastly|besides|in addition|more broadly|also|then|second|third|next)\b|^we (also|further|then|additionally)\b",
     re.I,
 )
+_RELEASE = re.compile(r"\b(releas(e|es|ed|ing)|open-sourc(e|ed|ing)|(publicly|freely) available|available (at|on|online))\b", re.I)
 _AUTHORS = re.compile(r"\b(we|our|us|this (paper|work|study|article)|here)\b", re.I)
 _BACKGROUND_CUES = re.compile(
     r"\b(however|recent(ly)?|has (been|become)|have (been|become)|remains?|is (a|an|the) (key|critical|fundamental|major)|existing|prior work|typically|traditional)\b",
@@ -82,16 +88,37 @@ def contribution_score(sentence: str, position: int, name: str = "") -> float:
         score -= 2  # the opening sentence is usually background
     if re.match(r"(however|but|yet|unfortunately|despite)\b", sentence, re.I) and score < 3:
         score -= 2  # a problem statement, not a contribution
+    if _RELEASE.search(sentence):
+        score -= 3  # "we release our code": an offer, not the finding
     if _FOLLOW_UP.search(sentence):
-        score -= 3
+        score -= 5
     if not _AUTHORS.search(sentence):
         score -= 1  # a statement about the field, not about this paper
     return score - 0.1 * position  # among equals, the earlier statement
 
 
+# Scraped abstracts lose the space after some full stops ("overheads.We propose"): a stop
+# after a lowercase word and before a capital still ends a sentence ("e.g.We" does not).
+_GLUED_STOP = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z])")
+
+
+# "et al." or "e.g." followed by a capital is no sentence end: the splitter cannot know.
+_ABBREVIATION_END = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFig|\bEq|\bapprox|\bresp)\.$")
+
+
+def _rejoin_abbreviations(parts: list[str]) -> list[str]:
+    joined: list[str] = []
+    for part in parts:
+        if joined and _ABBREVIATION_END.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {part}"
+        else:
+            joined.append(part)
+    return joined
+
+
 def contribution_sentence(abstract: str, name: str = "") -> str:
     """The sentence stating the contribution; `name` is the method's short name, if any."""
-    candidates = sentences(abstract)
+    candidates = _rejoin_abbreviations(sentences(_GLUED_STOP.sub(" ", abstract)))
     if not candidates:
         return ""
     scored = [(contribution_score(s, i, name), -i, s) for i, s in enumerate(candidates) if len(s.split()) >= 5]
@@ -100,29 +127,49 @@ def contribution_sentence(abstract: str, name: str = "") -> str:
     return max(scored)[2]
 
 
-# A subordinate opening before "we …" ("Motivated by …, we propose …"): motivation, not
-# contribution. Openings that carry the method ("By …", "Using …") go only when too long.
+# Whatever opens a sentence before "…, we" ("Across four tasks, we find …", "Instead of
+# more compute, we introduce …", "Motivated by …, we propose …") is setting or motivation,
+# not the contribution. Openings that carry the method ("By …", "Using …") go only when
+# the sentence is too long.
+_METHOD_WORDS = r"(?:by|using|through|via|with|combining|applying|employing|exploiting|integrating|incorporating|adopting)"
 _LEAD_IN_CLAUSE = re.compile(
-    r"^(?:to|in|here|specifically|building|motivated|inspired|based|with|for|given|following|leveraging|observing|"
-    r"unlike|towards?|since|as|because|while|despite|drawing|guided|recognizing|noting|after|on|from|against)\b"
-    r"[^;]{0,300}?,\s+(?=(?:we|this|our)\b)",
+    rf"^(?!(?:{_METHOD_WORDS}|we|our|this|these|the|it|they)\b)[^;]{{0,300}}?,\s+(?=(?:we|this|our)\b)",
     re.I,
 )
-_METHOD_LEAD_IN = re.compile(r"^(?:by|using|through|via|with)\b[^;]{0,300}?,\s+(?=(?:we|this|our)\b)", re.I)
+_METHOD_LEAD_IN = re.compile(rf"^{_METHOD_WORDS}\b[^;]{{0,300}}?,\s+(?=(?:we|this|our)\b)", re.I)
 
 
 MIN_WORDS = 8
-_DETAIL = re.compile(
-    r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b"
+_ENUMERATION = r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)"
+_DETAIL = re.compile(_ENUMERATION + r"|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b")
+_ENUMERATION_START = re.compile(_ENUMERATION)
+
+
+# After the statement, its hoped-for consequences ("…, paving the way for …") and a long
+# closing parenthesis of numbers ("(up to 56% of latency …)") are not the contribution.
+_CONSEQUENCE = re.compile(
+    r",\s+(?:thus |thereby |and )?(?:paving the way|opening (?:up )?(?:new )?(?:avenues|doors|possibilities)|facilitating|encouraging|inspiring|shedding light)\b[^;]*$",
+    re.I,
 )
+_CLOSING_ASIDE = re.compile(r"\s*\((?=(?:[^()\s]+\s+){3})[^()]*\)(?=\.?$)")
+LONGEST_SENTENCE = 200  # words; beyond this it is no sentence, and not worth a regex's time
 
 
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
     sentence = _LEAD_IN.sub("", sentence.strip())
+    if len(sentence.split()) > LONGEST_SENTENCE:
+        sentence = " ".join(sentence.split()[:LONGEST_SENTENCE])
+    shorter = _CLOSING_ASIDE.sub("", _CONSEQUENCE.sub(".", sentence))
+    if len(shorter.split()) >= MIN_WORDS:
+        sentence = shorter
     sentence = _LEAD_IN_CLAUSE.sub("", sentence)
     if len(sentence.split()) > max_words:
         sentence = _METHOD_LEAD_IN.sub("", sentence)
     sentence = sentence[:1].upper() + sentence[1:]
+    # "… with three techniques: 1) …, 2) …": the list is detail, even in a short sentence.
+    listed = _ENUMERATION_START.search(sentence)
+    if listed and len(sentence[: listed.start()].split()) >= MIN_WORDS:
+        return sentence[: listed.start()].rstrip(",;:( ") + " …"
     words = sentence.split()
     if len(words) <= max_words:
         return sentence

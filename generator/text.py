@@ -128,6 +128,7 @@ _SUFFIXES = (
     "ed",
     "es",
     "s",
+    "e",  # "architecture" and "architectures" (→ "architectur") are one feature
 )
 _WORD = re.compile(_TOKEN)
 

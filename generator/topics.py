@@ -1,10 +1,11 @@
 """Topic assignment, guided by the configured taxonomy or discovered automatically.
 
 Guided: each topic is described by its title, description and keywords. A paper's score for
-a topic is its cosine similarity in the corpus TF-IDF space to the topic's profile, which
-starts as the topic's own words and is then pulled towards the papers that clearly belong
-to it (a few rounds of self-training). The best topic is primary; others close to it are
-secondary; a paper whose best score is weak goes to Other instead of a wrong topic.
+a topic is its cosine similarity in the corpus TF-IDF space to the topic's own words (plus
+a bonus for the title's). The best topic is primary; others close to it are secondary; a
+paper whose best score is weak goes to Other instead of a wrong topic. (Pulling profiles
+towards their confident papers, self-training, was measured: it lost secondary topics and
+gained no primary ones, so it is not done.)
 
 Automatic: with no taxonomy, NMF over the TF-IDF matrix finds topics, named from their most
 distinctive terms. Topics found once are meant to be kept (see `pipeline`), so adding papers
@@ -44,7 +45,10 @@ DISCOVERY_SAMPLE = 5_000  # NMF is fitted on at most this many papers
 DISCOVERY_FEATURES = 10_000  # and on at most this many terms
 NMF_ITERATIONS, NMF_TOLERANCE = 1000, 1e-3
 SURFACE_PAPERS = 50  # a topic's terms are spelled as its top papers spell them
-KEYWORD_COUNT = 8
+KEYWORD_COUNT = 12  # the first three name the topic; all of them describe it for assignment
+PHRASE_SHARE = 0.7  # a phrase replaces its chosen word when it weighs this share of it
+# Words frequent enough to shape a topic yet saying nothing about it ("What does … do?").
+_NAME_STOP_WORDS = frozenset({"doe", "does", "did", "make", "mak", "way", "ways", "lot", "thing", "real", "need", "needs"})
 
 
 @dataclass(frozen=True)
@@ -161,15 +165,25 @@ def _distinctive_terms(component: np.ndarray, terms: np.ndarray, forms: dict[str
     inside a chosen phrase, a phrase around a chosen word, an acronym of either)."""
     chosen: list[str] = []
     keys: list[set[str]] = []
+    weights: list[float] = []
     for index in np.argsort(-component, kind="stable")[:60]:
         if component[index] <= 0 or len(chosen) == KEYWORD_COUNT:
             break
         term = str(terms[index])
         words = {fold(word) for word in term.split()}
-        if term not in forms or any(words <= key or key <= words for key in keys) or _abbreviates(forms[term], chosen):
+        if term not in forms or fold(term) in _NAME_STOP_WORDS:
+            continue
+        inside = [i for i, key in enumerate(keys) if key < words]
+        if len(inside) == 1 and len(keys[inside[0]]) == 1 and component[index] >= PHRASE_SHARE * weights[inside[0]]:
+            # "laws" chosen, then "scaling laws": the phrase names the topic better than its word
+            if not any(words <= key for key in keys) and not _abbreviates(forms[term], chosen):
+                chosen[inside[0]], keys[inside[0]] = forms[term], words
+            continue
+        if any(words <= key or key <= words for key in keys) or _abbreviates(forms[term], chosen):
             continue
         chosen.append(forms[term])
         keys.append(words)
+        weights.append(float(component[index]))
     return chosen
 
 

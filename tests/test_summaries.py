@@ -27,3 +27,87 @@ def test_parallel_summaries_equal_serial_ones_in_order(monkeypatch: pytest.Monke
 )
 def test_a_tldr_drops_the_connective_that_opened_its_sentence(sentence: str, expected: str) -> None:
     assert summaries.trim(sentence) == expected
+
+
+def test_a_finding_beats_a_follow_up_proposal() -> None:
+    abstract = (
+        "Meta-learning promises general-purpose learners. "
+        "In this paper we show that Transformers can be meta-trained to act as in-context learners. "
+        "Finally, we propose practical interventions that improve meta-training."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("In this paper we show that")
+
+
+def test_a_question_the_paper_asks_is_not_its_finding() -> None:
+    abstract = (
+        "Packet spraying is widely believed necessary. "
+        "In this paper, we challenge this belief and pose the question: how close can one path come? "
+        "We demonstrate that a single path is sufficient for collective communication."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("We demonstrate that")
+
+
+def test_a_glued_full_stop_still_ends_a_sentence() -> None:
+    abstract = "Training needs integer units.We propose a shared exponent format for tensors in training."
+    assert summaries.contribution_sentence(abstract) == "We propose a shared exponent format for tensors in training."
+
+
+@pytest.mark.parametrize(
+    "opening", ["Returning to first principles of evaluation, ", "Motivated by this observation, ", "Leveraged by this, "]
+)
+def test_a_tldr_drops_a_motivating_opening_clause(opening: str) -> None:
+    assert summaries.trim(opening + "we propose an evaluation protocol with two phases.") == "We propose an evaluation protocol with two phases."
+
+
+def test_et_al_does_not_end_the_contribution_sentence() -> None:
+    abstract = "Fine-tuning needs bandwidth. We extend recent work from Malladi et al. (2023), using shared randomness to fine-tune with low bandwidth."
+    assert summaries.contribution_sentence(abstract).endswith("with low bandwidth.")
+
+
+def test_releasing_code_is_not_the_contribution() -> None:
+    abstract = (
+        "Benchmarks of tabular models disagree. "
+        "Our experiments show that with careful tuning many deep models differ less than expected. "
+        "We have publicly released the benchmarking code and evaluation protocols."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("Our experiments show that")
+
+
+def test_an_opening_that_carries_the_method_stays_when_short() -> None:
+    sentence = "Combining pruning with distillation, we obtain a model three times smaller."
+    assert summaries.trim(sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Across four sparse reward tasks, we find that imitation helps.", "We find that imitation helps."),
+        ("Instead of relying on more compute, we introduce a balanced sampler.", "We introduce a balanced sampler."),
+        ("We propose X, a sampler; our sampler is fast.", "We propose X, a sampler; our sampler is fast."),  # no opening to drop
+    ],
+)
+def test_a_tldr_drops_the_setting_before_we(sentence: str, expected: str) -> None:
+    assert summaries.trim(sentence) == expected
+
+
+def test_a_tldr_stops_before_an_enumeration() -> None:
+    sentence = "We introduce FSMoE, a flexible training system with three novel techniques: 1) unified abstraction, 2) online profiling."
+    assert summaries.trim(sentence) == "We introduce FSMoE, a flexible training system with three novel techniques …"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "We demonstrate that ternary training is viable for small networks, facilitating deployment on low-resource devices.",
+            "We demonstrate that ternary training is viable for small networks.",
+        ),
+        (
+            "Our results show that serving time is dominated by data movement (up to 56% of end-to-end latency).",
+            "Our results show that serving time is dominated by data movement.",
+        ),
+        ("We introduce Vector Post-Training Quantization (VPTQ).", "We introduce Vector Post-Training Quantization (VPTQ)."),
+    ],
+)
+def test_a_tldr_leaves_out_hoped_for_consequences_and_closing_asides(sentence: str, expected: str) -> None:
+    assert summaries.trim(sentence) == expected
