@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eval.evaluate import sample_papers
 from generator import summaries
@@ -111,3 +115,8 @@ def test_a_tldr_stops_before_an_enumeration() -> None:
 )
 def test_a_tldr_leaves_out_hoped_for_consequences_and_closing_asides(sentence: str, expected: str) -> None:
     assert summaries.trim(sentence) == expected
+
+
+@given(st.text(alphabet="ab_1 .-é", max_size=30), st.text(alphabet="ab_1.-é", min_size=1, max_size=4))
+def test_a_method_is_mentioned_exactly_when_the_regex_says_so(sentence: str, name: str) -> None:
+    assert summaries._mentions(sentence, name) == bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence))
