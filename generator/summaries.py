@@ -9,14 +9,13 @@ most abstracts — trimmed of lead-ins and cut to about 35 words at a clause bou
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.models import Paper
+from generator.parallel import fork_map
 from generator.text import sentences
 
 MAX_WORDS = 35
@@ -225,11 +224,6 @@ def summarize(paper: Paper) -> Summary:
     return _summarize_text((paper.title, paper.abstract))
 
 
-# Summaries are pure Python, paper by paper: on a large corpus they are shared among the
-# machine's cores. Below this many papers, starting the workers costs more than it saves.
-PARALLEL_FROM = 2_000
-
-
 def summary_key(paper: Paper) -> str:
     """What a summary depends on: the paper's title and abstract, and the code that makes it."""
     return hashlib.sha256(f"{_CODE_DIGEST}\0{paper.title}\0{paper.abstract}".encode()).hexdigest()[:32]
@@ -247,12 +241,7 @@ def summarize_all(papers: list[Paper], known: Mapping[str, Summary] | None = Non
     keys = [summary_key(paper) for paper in papers]
     texts = {key: (paper.title, paper.abstract) for key, paper in zip(keys, papers) if key not in known}
     missing = list(texts.values())
-    workers = os.cpu_count() or 1
-    if len(missing) < PARALLEL_FROM or workers == 1:
-        made = [_summarize_text(text) for text in missing]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            made = list(pool.map(_summarize_text, missing, chunksize=max(1, len(missing) // (workers * 8))))
+    made = fork_map(_summarize_text, missing)  # pure Python, paper by paper: shared among the cores
     made_by_text = dict(zip(missing, made))
     return [known[key] if key in known else made_by_text[texts[key]] for key in keys]
 

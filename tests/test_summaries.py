@@ -9,14 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eval.evaluate import sample_papers
-from generator import summaries
+from generator import parallel, summaries
 
 
 def test_parallel_summaries_equal_serial_ones_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     _, papers = sample_papers()
     serial = [summaries.summarize(paper) for paper in papers]
-    monkeypatch.setattr(summaries, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(summaries.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     assert summaries.summarize_all(papers) == serial
     assert any(summary.tldr for summary in serial)
 
