@@ -5,6 +5,12 @@ secondary topic matches the human primary), automatic-mode NMI (one clustering o
 labelled papers, scored on the split's papers), and the share of TL;DRs that state the
 contribution in at most 50 words. `--dev` prints the dev split only: the
 figure to tune on, without a glance at the held-out one.
+
+TL;DRs are scored two ways. The word overlap with the labelled contribution sentence is
+automatic but strict: a TL;DR that picks another sentence stating the contribution fails.
+eval/tldr_judgements.yml holds a reader's yes/no judgement of each TL;DR itself, made blind
+to the code; it is kept per TL;DR text, so an edited summariser shows how many of its
+TL;DRs are new and still to be judged.
 """
 
 from __future__ import annotations
@@ -38,6 +44,13 @@ def sample_papers():
     return config, papers
 
 
+def load_judgements() -> dict[tuple[str, str], bool]:
+    """Judgements by (title identity, TL;DR text)."""
+    path = ROOT / "eval" / "tldr_judgements.yml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+    return {(title_identity(item["title"]), item["tldr"]): item["states_contribution"] for item in items}
+
+
 def words(text: str) -> list[str]:
     return [w for w in title_identity(text).split() if len(w) > 2]
 
@@ -59,11 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     guided = dict(zip([p.identity for p in papers], assign_guided(papers, list(config.topics))))
     auto_topics = discover_topics(papers)
     auto = dict(zip([p.identity for p in papers], assign_guided(papers, auto_topics)))
+    judgements = load_judgements()
     failures = []
     for split in splits:
         chosen = [p for p in papers if split == "all" or labels[p.identity]["split"] == split]
         agree = 0
         tldr_ok = 0
+        judged: list[bool] = []
         for paper in chosen:
             label = labels[paper.identity]
             got = guided[paper.identity]
@@ -73,11 +88,17 @@ def main(argv: list[str] | None = None) -> int:
                 failures.append(f"  {paper.title[:70]!r}: human {label['topic']}, code {got.primary} {got.secondary}")
             summary = summarize(paper)
             tldr_ok += states_contribution(summary.tldr, label["contribution"])
+            if (paper.identity, summary.tldr) in judgements:
+                judged.append(judgements[paper.identity, summary.tldr])
         truth = [labels[p.identity]["topic"] for p in chosen]
         nmi = normalized_mutual_info_score(truth, [auto[p.identity].primary for p in chosen])
         print(
             f"{split:>4}: {len(chosen)} papers · guided topic agreement {agree / len(chosen):.1%}"
             f" · automatic NMI {nmi:.3f} ({len(auto_topics)} topics) · TL;DR states contribution {tldr_ok / len(chosen):.1%}"
+        )
+        print(
+            f"      TL;DRs judged by a reader to state the contribution: {sum(judged) / max(len(judged), 1):.1%}"
+            f" of {len(judged)} judged ({len(chosen) - len(judged)} changed since judging, not counted)"
         )
     print("dev disagreements (held-out ones are not shown, so nobody tunes on them):\n" + "\n".join(failures))
     print("automatic topics: " + " | ".join(t.title for t in auto_topics))
