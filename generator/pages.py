@@ -92,11 +92,15 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     for members in by_topic.values():
         members.sort(key=newest_first)
     by_key = {paper.key: paper for paper in papers}
-    bibtex_of = dict(zip((p.key for p in papers), fork_map(bibtex_entry, papers)))  # shown on pages, joined into files
+    # Each paper's BibTeX (shown on pages, joined into files) and so its entry's size, for
+    # splitting pages: per paper, so made on all cores in one pass.
+    entries = fork_map(_bibtex_and_size, papers)
+    bibtex_of = {paper.key: bibtex for paper, (bibtex, _) in zip(papers, entries)}
+    size_of = {paper.key: size for paper, (_, size) in zip(papers, entries)}
     tag_counter = Counter(tag for paper in papers for tag in paper.tags)
     tag_slug = tag_slugs(list(tag_counter))
     parts = {
-        t.slug: split_topic(t.slug, _oldest_first(by_topic[t.slug]), lambda key: entry_size(by_key[key], bibtex_of[key])) for t in topics
+        t.slug: split_topic(t.slug, _oldest_first(by_topic[t.slug]), size_of.__getitem__) for t in topics
     }
     page_of = {paper.key: f"topics/{paper.topic}.md" for paper in papers}  # relative to docs/review/
     for topic_parts in parts.values():
@@ -121,7 +125,8 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
         "Severity": Severity,
     }
     macros = environment.get_template("_macros.md.j2").make_module(context)
-    line_of = {paper.key: str(macros.paper_line(paper, "")) for paper in papers}  # for pages in docs/review/
+    lines = fork_map(lambda paper: str(macros.paper_line(paper, "")), papers)
+    line_of = {paper.key: line for paper, line in zip(papers, lines)}  # each paper's line in listings in docs/review/
     output = Output() if output is None else output
     tag_pages = _tag_pages(papers, tag_counter, tag_slug, line_of)
     first_page_of = anchor_pages(tag_pages)
@@ -194,6 +199,11 @@ def entry_size(paper: Paper, bibtex: str) -> int:
     text grows when `inert` turns active characters into entities, so it is measured inert."""
     text = " ".join([paper.title, clip(paper.abstract), paper.tldr, paper.note, *paper.claims, *paper.authors[:3], *paper.tags])
     return len(inert(text)) + len(paper.title) + len(bibtex) + ENTRY_OVERHEAD
+
+
+def _bibtex_and_size(paper: Paper) -> tuple[str, int]:
+    bibtex = bibtex_entry(paper)
+    return bibtex, entry_size(paper, bibtex)
 
 
 def _tag_pages(papers: list[Paper], tag_counter: Counter[str], tag_slug: dict[str, str], line_of: dict[str, str]) -> list[ListingPage]:
