@@ -74,9 +74,13 @@ STOPWORDS = frozenset(
 _KEY_SAFE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_:.+-]+$")
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", folded.encode("ascii", "ignore").decode().lower())
+    if not text.isascii():  # accents off: NFKD splits them from their letters, and ASCII drops them
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def title_words(title: str) -> list[str]:
