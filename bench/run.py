@@ -82,8 +82,10 @@ class TreeMemory(threading.Thread):
         self.stop = threading.Event()
 
     def run(self) -> None:
-        while not self.stop.wait(0.5):
+        while True:  # a sample first, so that even a short run is measured
             self.peak_mb = max(self.peak_mb, sum(map(_pss_mb, _descendants(self.root))))
+            if self.stop.wait(0.5):
+                return
 
 
 def _descendants(root: int) -> list[int]:

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"      TL;DRs judged by a reader to state the contribution: {sum(judged) / max(len(judged), 1):.1%}"
-            f" of {len(judged)} judged ({len(chosen) - len(judged)} changed since judging, not counted)"
+            f" of {len(judged)} judged ({len(chosen) - len(judged)} new or changed since judging, not counted)"
         )
     print("dev disagreements (held-out ones are not shown, so nobody tunes on them):\n" + "\n".join(failures))
     print("automatic topics: " + " | ".join(t.title for t in auto_topics))

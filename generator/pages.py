@@ -25,7 +25,7 @@ from generator.dataset import papers_json
 from generator.layout import ListingPage, Section, TopicPart, anchor_pages, paginate_sections, split_topic
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
-from generator.parallel import PARALLEL_FROM, fork_map
+from generator.parallel import PARALLEL_FROM, fork_imap, fork_map
 from generator.render import anchor, clip, inert, make_environment, render
 from generator.ris import ris_file
 from generator.search import SEARCH_PAGE, search_engine
@@ -147,9 +147,12 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
         lambda: [("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))],
     ]
     jobs += [
-        partial(_topic_pages, environment, context, topic, part, parts[topic.slug]) for topic in topics for part in [None, *parts[topic.slug]]
+        partial(_topic_pages, environment, context, topic, number, parts[topic.slug])
+        for topic in topics
+        for number in [None, *range(len(parts[topic.slug]))]  # the topic's page, then its parts
     ]
-    for files in fork_map(_run, jobs, parallel=len(papers) >= PARALLEL_FROM):
+    # Each file goes to `output` (which stages it on disk) as it arrives: the site is never held whole.
+    for files in fork_imap(_run, jobs, parallel=len(papers) >= PARALLEL_FROM):
         for path, text in files:
             output.add(path, text)
     engine = search_engine(config.search, len(papers))
@@ -160,18 +163,18 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
 
 
 def _topic_pages(
-    environment: Environment, context: dict[str, Any], topic: Topic, part: TopicPart | None, parts: list[TopicPart]
+    environment: Environment, context: dict[str, Any], topic: Topic, number: int | None, parts: list[TopicPart]
 ) -> list[tuple[str, str]]:
     """The topic's own page (its overview, and its papers unless they are split into
-    `parts`) and its BibTeX file when `part` is None, else that part's page."""
+    `parts`) and its BibTeX file when `number` is None, else the page of part `number`."""
     members = context["by_topic"][topic.slug]
-    if part is None:
+    if number is None:
         page = render(
             environment, "topic.md.j2", topic=topic, overview=topic_overview(members), members=[] if parts else members, parts=parts, **context
         )
         bibtex = join_entries([context["bibtex_of"][p.key] for p in members])
         return [(f"{PAGES_DIR}/topics/{topic.slug}.md", page), (f"downloads/topics/{topic.slug}.bib", bibtex)]
-    number = parts.index(part)
+    part = parts[number]
     neighbours = {"previous": parts[number - 1] if number else None, "next": parts[number + 1] if number + 1 < len(parts) else None}
     part_members = [context["by_key"][key] for key in reversed(part.keys)]  # newest first
     page = render(environment, "topic_part.md.j2", topic=topic, part=part, members=part_members, **neighbours, **context)

@@ -1,10 +1,14 @@
 """Sharing per-item work among the machine's cores.
 
 Most of a large build is pure Python run once per paper or per page, so the stages hand
-such work to `fork_map`. Workers are forked: they inherit everything the parent has built
-(papers, the TF-IDF matrix, templates), so only the items' indices go out and the results
-come back. Results keep the order of the items, so output does not depend on how the work
-was split. Small jobs, and machines without `fork`, run in the calling process.
+such work to `fork_map` (or `fork_imap`, to handle each result as it comes). Workers are
+forked: they inherit everything the parent has built (papers, the TF-IDF matrix,
+templates), so only the items' indices go out and the results come back. Results keep the
+order of the items, so output does not depend on how the work was split.
+
+Small jobs run in the calling process, and so does everything off Linux: macOS offers
+`fork`, but its system libraries (Accelerate, libdispatch) can crash in a forked child,
+which is why Python stopped using it there by default; Windows has no `fork`.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -28,20 +34,27 @@ _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
 def workers() -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not sys.platform.startswith("linux"):
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return len(os.sched_getaffinity(0))
 
 
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], parallel: bool | None = None) -> list[Result]:
     """`[function(item) for item in items]`, shared among forked workers when it pays:
     by default from `PARALLEL_FROM` items; `parallel` decides instead, for items that are
     each a big job (a page of many papers)."""
+    return list(fork_imap(function, items, parallel))
+
+
+def fork_imap(function: Callable[[Item], Result], items: Sequence[Item], parallel: bool | None = None) -> Iterator[Result]:
+    """`fork_map`, yielding each result in order as soon as it is ready: the caller can
+    write one page away before the next arrives instead of holding the whole site."""
     global _job
     count = workers()
     wanted = len(items) >= PARALLEL_FROM if parallel is None else parallel and len(items) > 1
-    if not wanted or count < 2 or _job is not None:  # `_job` set: this is already a worker
-        return [function(item) for item in items]
+    if not wanted or count < 2 or _job is not None:  # `_job` set: a job is running (this may be its worker)
+        yield from map(function, items)
+        return
     # Big items go out one by one, so that two long ones do not queue in one chunk.
     size = 1 if parallel else -(-len(items) // (count * CHUNKS_PER_WORKER))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
@@ -51,16 +64,28 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], parallel
     # parent's memory (the advice of the `gc.freeze` documentation).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            chunks = pool.map(_run_chunk, bounds, chunksize=1)
+        # An executor, not a multiprocessing.Pool: a worker that dies (out of memory) raises
+        # BrokenProcessPool here, where a Pool would wait for it for ever.
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(min(count, len(bounds)), mp_context=context, initializer=_start_worker)
+        try:
+            for chunk in pool.map(_run_chunk, bounds):
+                yield from chunk
+        finally:
+            pool.shutdown(cancel_futures=True)  # on an error, the work not yet started is dropped
     finally:
         gc.unfreeze()
         _job = None
-    return [result for chunk in chunks for result in chunk]
+
+
+def _start_worker() -> None:
+    # The parent's terminal spinner replaces stdout and stderr with proxies guarded by a
+    # lock its thread may have held at the fork; a worker's warning must not wait on it.
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
-    assert _job is not None, "runs only in a worker forked by fork_map"
+    assert _job is not None, "runs only in a worker forked by fork_imap"
     function, items = _job
     start, end = bounds
     return [function(item) for item in items[start:end]]

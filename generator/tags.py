@@ -137,10 +137,8 @@ def matched_tags(paper: Paper, patterns: dict[str, re.Pattern[str]], required: d
     text = f"{paper.title}\n{paper.abstract}".lower()
     found = []
     for tag, pattern in patterns.items():
-        for needle in required.get(tag) or ("",):  # a loop, not `any()`: this runs ~50 times per paper
-            if needle in text:
-                break
-        else:
+        needles = required.get(tag)
+        if needles and not any(needle in text for needle in needles):
             continue
         if pattern.search(paper.title) or _occurs_twice(pattern, paper.abstract):
             found.append(tag)

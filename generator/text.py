@@ -17,8 +17,8 @@ import numpy as np
 from scipy.sparse import csr_matrix, vstack
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer, TfidfVectorizer
 
+from generator import parallel
 from generator.models import Paper
-from generator.parallel import PARALLEL_FROM, fork_map, workers
 
 TITLE_WEIGHT = 3
 # Words every abstract in the field uses: they say nothing about what a paper is about.
@@ -206,18 +206,23 @@ def count_corpus(texts: list[str], papers: int | None = None) -> Corpus:
     towards RARE_TERMS_FROM)."""
     min_df = 2 if (len(texts) if papers is None else papers) >= RARE_TERMS_FROM else 1
     max_df = 0.5 if len(texts) >= 3 else 1.0
-    if len(texts) < PARALLEL_FROM or workers() < 2:
+    if len(texts) < parallel.PARALLEL_FROM or parallel.workers() < 2:
         counter = CountVectorizer(analyzer=analyze, min_df=min_df, max_df=max_df)
-        return Corpus(counter, counter.fit_transform(texts).tocsr())
-    return _count_shared(texts, min_df, max_df)
+        corpus = Corpus(counter, counter.fit_transform(texts).tocsr())
+    else:
+        corpus = _count_shared(texts, min_df, max_df, parallel.workers())
+    # Terms in column order within each row, however the counting went: sums over a row
+    # (TF-IDF's normalisation) then add in one order, to the last bit, on every machine.
+    corpus.counts.sort_indices()
+    return corpus
 
 
-def _count_shared(texts: list[str], min_df: int, max_df: float) -> Corpus:
-    """`count_corpus` with the texts split among the cores: each worker counts its share
-    with its own vocabulary, and the counts are then put in one vocabulary and pruned as
-    CountVectorizer prunes. Tokenising is the costly part of counting."""
-    share = -(-len(texts) // workers())
-    pieces = fork_map(_count_piece, [texts[start : start + share] for start in range(0, len(texts), share)], parallel=True)
+def _count_shared(texts: list[str], min_df: int, max_df: float, shares: int) -> Corpus:
+    """`count_corpus` with the texts split into `shares` among the cores: each worker
+    counts its share with its own vocabulary, and the counts are then put in one vocabulary
+    and pruned as CountVectorizer prunes. Tokenising is the costly part of counting."""
+    share = -(-len(texts) // shares)
+    pieces = parallel.fork_map(_count_piece, [texts[start : start + share] for start in range(0, len(texts), share)], parallel=True)
     terms = sorted(set().union(*(names for names, _ in pieces)))  # CountVectorizer's order: by term
     column = {term: index for index, term in enumerate(terms)}
     blocks = []
@@ -235,7 +240,10 @@ def _count_shared(texts: list[str], min_df: int, max_df: float) -> Corpus:
 
 def _count_piece(texts: list[str]) -> tuple[list[str], csr_matrix]:
     counter = CountVectorizer(analyzer=analyze)
-    counts = counter.fit_transform(texts).tocsr()
+    try:
+        counts = counter.fit_transform(texts).tocsr()
+    except ValueError:  # "empty vocabulary": no word in this share (others may have some)
+        return [], csr_matrix((len(texts), 0), dtype=np.int64)
     return list(counter.get_feature_names_out()), counts
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 import pytest
+from sklearn.feature_extraction.text import CountVectorizer
 
 from bench.corpus import write_corpus
-from generator import pages, parallel
+from generator import pages, parallel, text
 from generator.config import load_config
 from generator.models import Paper
-from generator.parallel import fork_map
+from generator.parallel import fork_imap, fork_map
 from generator.pipeline import build
 
 needs_fork = pytest.mark.skipif(parallel.workers() < 2, reason="needs fork and two cores")
@@ -37,9 +39,18 @@ def test_closures_see_what_the_parent_built() -> None:
 
 
 @needs_fork
-def test_big_items_go_out_one_by_one() -> None:
+def test_big_items_run_in_workers_however_few() -> None:
     pids = fork_map(lambda _: os.getpid(), ["a", "b", "c", "d"], parallel=True)
     assert len(pids) == 4 and os.getpid() not in pids
+
+
+@needs_fork
+def test_results_arrive_one_at_a_time() -> None:
+    results = fork_imap(lambda n: n, range(1_000))
+    assert next(results) == 0  # the first, before the whole job is gathered
+    assert parallel._job is not None  # still running
+    assert list(results) == list(range(1, 1_000))
+    assert parallel._job is None and gc.get_freeze_count() == 0
 
 
 def test_small_jobs_run_here() -> None:
@@ -61,7 +72,34 @@ def test_an_error_in_a_worker_reaches_the_caller() -> None:
 
     with pytest.raises(ValueError, match="paper 1234"):
         fork_map(fail, range(2_000))
-    assert fork_map(lambda n: n, range(1_000)) == list(range(1_000))  # and the next job still works
+    assert parallel._job is None and gc.get_freeze_count() == 0, "the failed job was not cleared"
+    assert len(set(fork_map(lambda _: os.getpid(), range(2_000))) - {os.getpid()}) >= 1  # the next job still runs in workers
+
+
+@pytest.mark.parametrize("shares", [1, 2, 3, 4])
+def test_counting_in_shares_equals_one_count_vectorizer(shares: int) -> None:
+    """Pruning at the edges: of 10 texts, "alpha" is in exactly half (max_df keeps it),
+    "beta" in more (dropped), "gamma" in exactly min_df (kept), "delta" in one (dropped);
+    the last text has no word the tokeniser keeps, so with 4 shares one share is empty."""
+    texts = [
+        "alpha beta gamma delta",
+        "alpha beta gamma",
+        "alpha beta zeta",
+        "alpha beta omega",
+        "alpha beta theta",
+        "beta omega",
+        "omega theta",
+        "theta eta",
+        "zeta eta",
+        "кириллица только",
+    ]
+    expected = CountVectorizer(analyzer=text.analyze, min_df=2, max_df=0.5)
+    counts = expected.fit_transform(texts)
+    corpus = text._count_shared(texts, min_df=2, max_df=0.5, shares=shares)
+    assert list(corpus.terms) == list(expected.get_feature_names_out())
+    assert "alpha" in corpus.terms and "gamma" in corpus.terms and "beta" not in corpus.terms and "delta" not in corpus.terms
+    assert (corpus.counts.toarray() == counts.toarray()).all()
+    assert (corpus.counter.transform(texts[:3]).toarray() == expected.transform(texts[:3]).toarray()).all()
 
 
 @needs_fork
