@@ -59,7 +59,9 @@ def _clustered(vectors: csr_matrix, count: int) -> list[list[int]]:
         if not len(members[cluster]):
             return []
         candidates = np.sort(np.concatenate([members[c] for c in nearest_clusters[cluster]]))
-        return _best(vectors, members[cluster], candidates, count)
+        queries = members[cluster]
+        # In blocks: k-means can make a few big clusters, and each block is a dense matrix.
+        return [best for start in range(0, len(queries), BLOCK) for best in _best(vectors, queries[start : start + BLOCK], candidates, count)]
 
     result: list[list[int]] = [[] for _ in range(vectors.shape[0])]
     for queries, found in zip(members, fork_map(search, range(len(members)), parallel=True)):
