@@ -44,7 +44,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item per paper, in the given order."""
-    return json_array([csl_item(paper) for paper in papers], sort_keys=True)
+    return json_array((csl_item(paper) for paper in papers), sort_keys=True)
 
 
 def csl_item(paper: Paper) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from generator.models import Paper, Topic
@@ -31,12 +32,13 @@ def paper_record(paper: Paper, topics: dict[str, Topic]) -> dict[str, Any]:
 
 def papers_json(papers: list[Paper], topics: dict[str, Topic]) -> str:
     """Sorted by key, no timestamps: the same papers give the same bytes."""
-    records = [paper_record(paper, topics) for paper in sorted(papers, key=lambda p: p.key.lower())]
-    return json_array(records)
+    return json_array(paper_record(paper, topics) for paper in sorted(papers, key=lambda p: p.key.lower()))
 
 
-def json_array(records: list[Any], sort_keys: bool = False) -> str:
+def json_array(records: Iterable[Any], sort_keys: bool = False) -> str:
     """A JSON list with one record per line: diffs show which papers changed, and it is
-    written by the C encoder (`indent` makes `json` fall back to a Python one, 10× slower)."""
+    written by the C encoder (`indent` makes `json` fall back to a Python one, 10× slower).
+    `records` may be a generator: at 100,000 papers, holding every record as a dict at once
+    took half a gigabyte."""
     lines = ",\n".join(json.dumps(record, ensure_ascii=False, sort_keys=sort_keys) for record in records)
-    return f"[\n{lines}\n]\n" if records else "[]\n"
+    return f"[\n{lines}\n]\n" if lines else "[]\n"

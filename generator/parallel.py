@@ -27,7 +27,6 @@ Result = TypeVar("Result")
 # Below this many items, starting the workers (about 20 ms) costs more than it saves.
 PARALLEL_FROM = 500
 CHUNKS_PER_WORKER = 16  # many small chunks, so a worker that gets slow items does not hold the rest up
-WAVES = 4  # the work is done in this many rounds of fresh workers (see `fork_imap`)
 
 # The job being shared out. Set just before the workers fork, so they inherit it; only the
 # chunks' bounds travel to them, and a closure works as well as a module-level function.
@@ -68,18 +67,12 @@ def fork_imap(function: Callable[[Item], Result], items: Sequence[Item], paralle
         # An executor, not a multiprocessing.Pool: a worker that dies (out of memory) raises
         # BrokenProcessPool here, where a Pool would wait for it for ever.
         context = multiprocessing.get_context("fork")
-        wave = -(-len(bounds) // WAVES)
-        for first in range(0, len(bounds), wave):
-            # Fresh workers for each wave. A worker copies each page of the parent's memory
-            # it reads an object from (reading a Python object writes its reference count),
-            # so one worker that saw every paper held a copy of them all: 1.2 GB more at
-            # 100,000 papers. A wave's workers end with the wave, and their copies with them.
-            pool = ProcessPoolExecutor(min(count, len(bounds) - first), mp_context=context, initializer=_start_worker)
-            try:
-                for chunk in pool.map(_run_chunk, bounds[first : first + wave]):
-                    yield from chunk
-            finally:
-                pool.shutdown(cancel_futures=True)  # on an error, the work not yet started is dropped
+        pool = ProcessPoolExecutor(min(count, len(bounds)), mp_context=context, initializer=_start_worker)
+        try:
+            for chunk in pool.map(_run_chunk, bounds):
+                yield from chunk
+        finally:
+            pool.shutdown(cancel_futures=True)  # on an error, the work not yet started is dropped
     finally:
         gc.unfreeze()
         _job = None
