@@ -140,21 +140,21 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     output.add(f"{PAGES_DIR}/downloads.md", render(environment, "downloads.md.j2", **context))
     output.add(f"{PAGES_DIR}/about.md", render(environment, "about.md.j2", **context))
     output.add("downloads/references.bib", join_entries([bibtex_of[p.key] for p in papers]))
-    # The big files, each a job for a worker: the exports first, as they are the longest.
-    jobs: list[Callable[[], list[tuple[str, str]]]] = [
-        lambda: [("downloads/references.ris", ris_file(papers))],
-        lambda: [("downloads/references.json", csl_json(papers))],
-        lambda: [("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))],
-    ]
-    jobs += [
+    # Topic pages, each a job for a worker; each file goes to `output` (which stages it on
+    # disk) as it arrives, so the site is never held whole.
+    jobs = [
         partial(_topic_pages, environment, context, topic, number, parts[topic.slug])
         for topic in topics
         for number in [None, *range(len(parts[topic.slug]))]  # the topic's page, then its parts
     ]
-    # Each file goes to `output` (which stages it on disk) as it arrives: the site is never held whole.
     for files in fork_imap(_run, jobs, parallel=len(papers) >= PARALLEL_FROM):
         for path, text in files:
             output.add(path, text)
+    # The whole-corpus downloads are made here, one at a time: in a worker, each (a string
+    # of 100-200 MB at 100,000 papers, built, pickled and sent) pushed the run past 2 GB.
+    output.add("downloads/references.ris", ris_file(papers))
+    output.add("downloads/references.json", csl_json(papers))
+    output.add("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))
     engine = search_engine(config.search, len(papers))
     if engine == "pagefind":
         output.add(SEARCH_PAGE, render(environment, "search.md.j2", **context))
