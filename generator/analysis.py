@@ -29,7 +29,7 @@ def analyse(
     _, matrix = corpus.weighted(slice(0, len(papers)))
     terms = corpus.terms
     paper_tags = tags.tag_papers(papers, config.tags, matrix, terms)
-    neighbours = related.related_indices(matrix)
+    neighbours = related.related_indices(matrix, identities=[paper.key for paper in papers])
     enriched = []
     for index, (paper, assignment, summary) in enumerate(zip(papers, assignments, summaries.summarize_all(papers, known_summaries))):
         primary, secondary = assignment.primary, assignment.secondary

@@ -8,13 +8,22 @@ SVD of the TF-IDF), and each cluster's papers are compared only with the papers 
 few clusters whose centres are nearest to theirs. Candidates are then ranked by the exact
 TF-IDF cosine, so the approximation can only miss a neighbour, never misrank one. Cost
 grows linearly with the corpus because clusters have a fixed target size.
+
+The clusters must not move when a paper is added: each moved cluster changes the related
+lists, and so the pages, of papers the new one has nothing to do with. So they are fitted
+on a sample chosen by a hash of each paper's key, starting from the sample's first papers
+in hash order: a new paper changes the fit only when it falls in the sample, and then
+only a little. Every paper then goes to its nearest centre.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.cluster import MiniBatchKMeans
+from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
@@ -25,6 +34,7 @@ MIN_SIMILARITY = 0.05
 EXACT_LIMIT = 3_000  # up to this many papers, compare all pairs
 BLOCK = 1024
 CLUSTER_SIZE = 150  # papers per cluster, on average
+SAMPLE_PER_CLUSTER = 25  # the clusters are fitted on this many papers per cluster
 PROBES = 6  # clusters searched per cluster, its own included
 SVD_DIMENSIONS = 64
 SVD_TERMS = 20_000
@@ -32,12 +42,14 @@ SEED = 0
 KMEANS_PASSES = 3
 
 
-def related_indices(matrix: csr_matrix, count: int = RELATED_COUNT) -> list[list[int]]:
-    """For each row, the indices of the `count` most similar other rows (best first)."""
+def related_indices(matrix: csr_matrix, count: int = RELATED_COUNT, identities: Sequence[str] | None = None) -> list[list[int]]:
+    """For each row, the indices of the `count` most similar other rows (best first).
+    `identities`: a stable name per row (the paper's key), which picks the sample the
+    clusters of a large corpus are fitted on; by default, the row's number."""
     vectors = normalize(csr_matrix(matrix))
     if vectors.shape[0] <= EXACT_LIMIT:
         return _exact(vectors, count)
-    return _clustered(vectors, count)
+    return _clustered(vectors, count, identities or [str(row) for row in range(vectors.shape[0])])
 
 
 def _exact(vectors: csr_matrix, count: int) -> list[list[int]]:
@@ -49,8 +61,8 @@ def _exact(vectors: csr_matrix, count: int) -> list[list[int]]:
     return result
 
 
-def _clustered(vectors: csr_matrix, count: int) -> list[list[int]]:
-    labels, centres = _clusters(vectors)
+def _clustered(vectors: csr_matrix, count: int, identities: Sequence[str]) -> list[list[int]]:
+    labels, centres = _clusters(vectors, identities)
     members = [np.flatnonzero(labels == cluster) for cluster in range(len(centres))]
     nearest_clusters = np.argsort(-(centres @ centres.T), axis=1, kind="stable")[:, :PROBES]
 
@@ -70,24 +82,52 @@ def _clustered(vectors: csr_matrix, count: int) -> list[list[int]]:
     return result
 
 
-def _clusters(vectors: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+def _clusters(vectors: csr_matrix, identities: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Cluster labels per paper and unit-length cluster centres, in the SVD space."""
-    reduced = normalize(_reduce(vectors))
     cluster_count = max(2, vectors.shape[0] // CLUSTER_SIZE)
-    # A few passes over the data place centres well enough: clusters only pick candidates.
-    kmeans = MiniBatchKMeans(cluster_count, batch_size=4096, n_init=1, max_iter=KMEANS_PASSES, max_no_improvement=3, random_state=SEED)
-    labels = kmeans.fit_predict(reduced)
-    return labels, normalize(kmeans.cluster_centers_)
+    sample = hash_order(identities)[: SAMPLE_PER_CLUSTER * cluster_count]
+    projection = _projection(vectors[sample])
+    if projection is None:  # the sample shares (almost) no words: one cluster, exact search
+        return np.zeros(vectors.shape[0], dtype=np.intp), np.ones((1, 1))
+    reduced = normalize(projection.transform(vectors[:, projection.columns]))
+    # Started from the sample's first papers, not at random: a paper added to the sample
+    # (rarely the first ones) then moves the centres only a little. A few passes place them
+    # well enough: clusters only pick candidates.
+    kmeans = KMeans(cluster_count, init=reduced[sample[:cluster_count]], n_init=1, max_iter=KMEANS_PASSES, random_state=SEED)
+    kmeans.fit(reduced[sample])
+    return kmeans.predict(reduced), normalize(kmeans.cluster_centers_)
 
 
-def _reduce(vectors: csr_matrix) -> np.ndarray:
-    """A dense SVD projection of the most widespread terms only: rare terms (most of a large
-    vocabulary) barely move the clustering but dominate the SVD's cost."""
-    document_frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    columns = np.sort(np.argsort(-document_frequency, kind="stable")[:SVD_TERMS])
-    kept = vectors[:, columns]
-    dimensions = min(SVD_DIMENSIONS, kept.shape[1] - 1)
-    return TruncatedSVD(dimensions, algorithm="randomized", n_iter=3, random_state=SEED).fit_transform(kept)
+def hash_order(identities: Sequence[str]) -> np.ndarray:
+    """Row numbers in the order of a hash of their identities: a sample taken from the
+    front is the same whatever else the corpus holds, and is spread over all of it."""
+    digests = [hashlib.blake2b(identity.encode("utf-8"), digest_size=8).digest() for identity in identities]
+    return np.array(sorted(range(len(digests)), key=digests.__getitem__), dtype=np.intp)
+
+
+class _Projection:
+    """A truncated SVD of some columns: a dense view of the corpus small enough to cluster."""
+
+    def __init__(self, svd: TruncatedSVD, columns: np.ndarray) -> None:
+        self.svd, self.columns = svd, columns
+
+    def transform(self, vectors: csr_matrix) -> np.ndarray:
+        return self.svd.transform(vectors)
+
+
+def _projection(sample: csr_matrix) -> _Projection | None:
+    """The SVD of the sample's most widespread terms: rare terms (most of a large
+    vocabulary) barely move the clustering but dominate the SVD's cost, and a term of one
+    sample paper would let that paper shape the projection alone."""
+    document_frequency = np.bincount(sample.indices, minlength=sample.shape[1])
+    widespread = np.flatnonzero(document_frequency >= 2)
+    columns = np.sort(widespread[np.argsort(-document_frequency[widespread], kind="stable")[:SVD_TERMS]])
+    if len(columns) < 3:
+        return None
+    dimensions = min(SVD_DIMENSIONS, len(columns) - 1)
+    svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=3, random_state=SEED)
+    svd.fit(sample[:, columns])
+    return _Projection(svd, columns)
 
 
 def _best(vectors: csr_matrix, queries: np.ndarray, candidates: np.ndarray, count: int) -> list[list[int]]:

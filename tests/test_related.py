@@ -45,3 +45,31 @@ def test_inverted_file_search_is_deterministic(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(related, "EXACT_LIMIT", 10)
     matrix = sparse_random(400, 300, density=0.05, random_state=3, format="csr")
     assert related.related_indices(matrix) == related.related_indices(matrix.copy())
+
+
+def test_inverted_file_search_does_not_depend_on_row_order(monkeypatch: pytest.MonkeyPatch):
+    """The clusters are fitted on a sample chosen by identity, not by position."""
+    monkeypatch.setattr(related, "EXACT_LIMIT", 100)
+    matrix = synthetic_matrix(800)
+    names = [f"paper-{row}" for row in range(matrix.shape[0])]
+    order = np.random.default_rng(1).permutation(matrix.shape[0])
+    straight = related.related_indices(matrix, identities=names)
+    shuffled = related.related_indices(matrix[order], identities=[names[row] for row in order])
+    as_names = {names[row]: {names[j] for j in found} for row, found in enumerate(straight)}
+    assert {names[order[row]]: {names[order[j]] for j in found} for row, found in enumerate(shuffled)} == as_names
+
+
+def test_adding_one_paper_changes_few_related_lists(monkeypatch: pytest.MonkeyPatch):
+    """Clusters refitted at random would change the candidates, and so the related
+    papers, of papers that have nothing to do with the new one."""
+    monkeypatch.setattr(related, "EXACT_LIMIT", 100)
+    rng = random.Random(7)
+    papers = [make_paper(rng, n) for n in range(1_201)]
+    texts = [f"{p['title']} {p['abstract']}" for p in papers]
+    names = [f"paper-{row}" for row in range(len(texts))]
+    vectorizer, before = fit_corpus(texts[:-1])
+    after = vectorizer.transform(texts)  # the same weights, so only the clusters can move
+    old = related.related_indices(before, identities=names[:-1])
+    new = related.related_indices(after, identities=names)
+    changed = sum(old[row] != new[row] for row in range(len(old)))
+    assert changed <= 0.02 * len(old)
