@@ -116,6 +116,28 @@ def _bits(needs: tuple[tuple[str, ...], ...]) -> int:
 _CUE_BITS = [_bits(cue.needs) for cue in _CONTRIBUTION_CUES]
 _RELEASE_BITS, _AUTHORS_BITS = _bits(_RELEASE_NEEDS), _bits(_AUTHORS_NEEDS)
 _PROBLEM_OPENING = re.compile(r"(however|but|yet|unfortunately|despite)\b", re.I)
+# A TL;DR must stand alone. A sentence that opens by pointing back ("These techniques …",
+# "By combining them, …", "It …") does not, nor one whose contribution is something named
+# earlier ("we extend this idea"). "This paper/work/study" points at the paper itself,
+# "It is known that …" at nothing.
+_SELF = r"(?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter)"
+# "These results show that X": what points back is the evidence; the finding X stands alone.
+_EVIDENCE = r"(?:results|findings|experiments|observations|analyses|evaluations|measurements)"
+_BACK_REFERENCE = rf"(?:(?:this|these|those|such|the (?:above|aforementioned|latter|former|resulting))\b(?!\s+(?:{_SELF}|{_EVIDENCE})\b)|(?:they|them|its|their)\b|it\b(?!\s+(?:is|was|has been|remains|becomes)\s+(?:\w+\s+){{0,3}}?(?:that|to|whether|how)\b))"
+_ANAPHORIC_OPENING = re.compile(
+    rf"^(?:\w+,\s*)?(?:(?:by|with|using|through|via|combining|applying|employing|exploiting|integrating|incorporating|adopting|leveraging)\s+(?:\w+\s+)?)?{_BACK_REFERENCE}",
+    re.I,
+)
+_ANAPHORIC_OBJECT = re.compile(
+    rf"\bwe\s+(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)\w*\s+(?:this|these|those|such)\b(?!\s+{_SELF}\b)",
+    re.I,
+)
+# Pointing back at the paper's own method can be resolved: "This approach" is its short name.
+_METHOD_NOUN = r"(?:approach|method|methodology|framework|system|technique|algorithm|architecture|design|scheme|strategy|mechanism|model|library|tool|optimizer|recipe|pipeline)"
+_METHOD_BACK_REFERENCE = re.compile(rf"^(?:this|the (?:proposed|resulting)) {_METHOD_NOUN}\b", re.I)
+ANAPHORA_PENALTY = 2  # as much as a background opening: a sentence naming the method wins
+
+
 # ASCII that is no word character (the regexes' `\w`) becomes a space, so split() gives the words.
 _NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 
@@ -169,7 +191,17 @@ def contribution_score(sentence: str, position: int, name: str = "") -> float:
         score -= 5
     if not (_may_match(_AUTHORS_BITS, bits) and _AUTHORS.search(sentence)):
         score -= 1  # a statement about the field, not about this paper
+    if _points_back(sentence, name, bits):
+        score -= ANAPHORA_PENALTY  # it would not stand alone as the TL;DR
     return score - 0.1 * position  # among equals, the earlier statement
+
+
+def _points_back(sentence: str, name: str, bits: int) -> bool:
+    """Whether the sentence refers back to an earlier one, in a way the TL;DR cannot resolve."""
+    opening = _LEAD_IN.sub("", sentence)
+    if _ANAPHORIC_OPENING.match(opening):
+        return not (name and _METHOD_BACK_REFERENCE.match(opening))
+    return _may_match(_CUE_BITS[0], bits) and bool(_ANAPHORIC_OBJECT.search(sentence))
 
 
 def _sentence_bits(sentence: str) -> int:
@@ -340,4 +372,10 @@ def _summarize_text(title_and_abstract: tuple[str, str]) -> Summary:
     title, abstract = title_and_abstract
     name = short_name(title)
     sentence = contribution_sentence(abstract, name)
-    return Summary(tldr=trim(sentence) if sentence else "", short_name=name, claims=claims(abstract))
+    tldr = _resolve_method_reference(trim(sentence), name) if sentence else ""
+    return Summary(tldr=tldr, short_name=name, claims=claims(abstract))
+
+
+def _resolve_method_reference(tldr: str, name: str) -> str:
+    """"This approach reduces …" → "GPTQ reduces …": the TL;DR then stands alone."""
+    return _METHOD_BACK_REFERENCE.sub(name, tldr, count=1) if name else tldr
