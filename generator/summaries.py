@@ -32,6 +32,7 @@ class _Cue:
     pattern: re.Pattern[str]
     weight: int
     needs: tuple[tuple[str, ...], ...]
+    proposal: bool = False  # "we propose …": what the paper makes, rather than finds
 
 
 _SUBJECT = ("we", "this", "our")
@@ -47,11 +48,13 @@ _CONTRIBUTION_CUES = [
             ("propose", "present", "introduce", "develop", "design", "build", "release", "offer")
             + ("contribute", "devise", "construct", "create", "curate", "formulate", "extend"),
         ),
+        proposal=True,
     ),
     _Cue(
         re.compile(r"\bwe\b[^.;]{0,80}\bby (proposing|introducing|developing|designing|presenting)\b", re.I),
         5,
         (("we",), ("by",), ("proposing", "introducing", "developing", "designing", "presenting")),
+        proposal=True,
     ),
     # a new method or artefact, more than a "study" someone "presents"
     _Cue(re.compile(r"\b(propos(e|es|ing)|introduc(e|es|ing))\b", re.I), 3, (("propos", "introduc"),)),
@@ -135,6 +138,8 @@ _ANAPHORIC_OBJECT = re.compile(
 # Pointing back at the paper's own method can be resolved: "This approach" is its short name.
 _METHOD_NOUN = r"(?:approach|method|methodology|framework|system|technique|algorithm|architecture|design|scheme|strategy|mechanism|model|library|tool|optimizer|recipe|pipeline)"
 _METHOD_BACK_REFERENCE = re.compile(rf"^(?:this|the (?:proposed|resulting)) {_METHOD_NOUN}\b", re.I)
+# "… in 26% fewer epochs", "3.1× faster": a measured result, not the finding it supports.
+_RESULT_NUMBER = re.compile(r"\d(?:\.\d+)?\s?(?:%|×|x\b|times\b)")
 ANAPHORA_PENALTY = 2  # as much as a background opening: a sentence naming the method wins
 
 
@@ -178,7 +183,8 @@ class Summary:
 
 def contribution_score(sentence: str, position: int, name: str = "") -> float:
     bits = _sentence_bits(sentence)  # which regexes can match: most need not run
-    score = sum(cue.weight for cue in _possible_cues(bits) if cue.pattern.search(sentence))
+    matched = [cue for cue in _possible_cues(bits) if cue.pattern.search(sentence)]
+    score = sum(cue.weight for cue in matched)
     if score >= 3 and name and _mentions(sentence, name):
         score += 2  # of the statements, the one naming the paper's method introduces it
     if position == 0 and _BACKGROUND_CUES.search(sentence) and score < 3:
@@ -191,6 +197,8 @@ def contribution_score(sentence: str, position: int, name: str = "") -> float:
         score -= 5
     if not (_may_match(_AUTHORS_BITS, bits) and _AUTHORS.search(sentence)):
         score -= 1  # a statement about the field, not about this paper
+    if not any(cue.proposal for cue in matched) and _RESULT_NUMBER.search(sentence):
+        score -= 1  # a finding measured in one setting: the general statement of it is the headline
     if _points_back(sentence, name, bits):
         score -= ANAPHORA_PENALTY  # it would not stand alone as the TL;DR
     return score - 0.1 * position  # among equals, the earlier statement

@@ -167,3 +167,21 @@ def test_this_approach_becomes_the_method_name_when_the_title_gives_one() -> Non
     )
     summary = summaries._summarize_text(paper_text)
     assert summary.tldr.startswith("FoldGrad cuts the memory of training")
+
+
+def test_a_general_finding_beats_one_measured_in_a_single_setting() -> None:
+    abstract = (
+        "Mini-batches hide hard samples. "
+        "Our experiments show that training on hard samples speeds up convergence on every network we tried. "
+        "We show that training on hard samples converges in 26% fewer epochs with ResNet-18 on CIFAR-10."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("Our experiments show that")
+
+
+def test_a_number_does_not_demote_a_proposal() -> None:
+    abstract = (
+        "Mini-batches hide hard samples. "
+        "We propose HardBatch, which trains on hard samples and converges in 26% fewer epochs. "
+        "Our experiments show that training on hard samples speeds up convergence on every network we tried."
+    )
+    assert summaries.contribution_sentence(abstract).startswith("We propose HardBatch")
