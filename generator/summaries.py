@@ -12,6 +12,8 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache, reduce
+from operator import or_
 from pathlib import Path
 
 from generator.models import Paper
@@ -19,35 +21,82 @@ from generator.parallel import fork_map
 from generator.text import sentences
 
 MAX_WORDS = 35
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """A contribution cue. `needs`: groups of word prefixes; the pattern can match only if,
+    for every group, a word of the sentence starts with one of its prefixes. Checking the
+    words first is exact (a failed check means no match) and skips most regex searches."""
+
+    pattern: re.Pattern[str]
+    weight: int
+    needs: tuple[tuple[str, ...], ...]
+    proposal: bool = False  # "we propose …": what the paper makes, rather than finds
+
+
+_SUBJECT = ("we", "this", "our")
 _CONTRIBUTION_CUES = [
-    (
+    _Cue(
         re.compile(
             r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(have\s+)?(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)",
             re.I,
         ),
         5,
+        (
+            _SUBJECT,
+            ("propose", "present", "introduce", "develop", "design", "build", "release", "offer")
+            + ("contribute", "devise", "construct", "create", "curate", "formulate", "extend"),
+        ),
+        proposal=True,
     ),
-    (re.compile(r"\bwe\b[^.;]{0,80}\bby (proposing|introducing|developing|designing|presenting)\b", re.I), 5),
+    _Cue(
+        re.compile(r"\bwe\b[^.;]{0,80}\bby (proposing|introducing|developing|designing|presenting)\b", re.I),
+        5,
+        (("we",), ("by",), ("proposing", "introducing", "developing", "designing", "presenting")),
+        proposal=True,
+    ),
     # a new method or artefact, more than a "study" someone "presents"
-    (re.compile(r"\b(propos(e|es|ing)|introduc(e|es|ing))\b", re.I), 3),
-    (re.compile(r"\bwe (\w+ly )?(show|find|demonstrate|prove|derive|reveal|conclude|establish|suggest)", re.I), 3),
+    _Cue(re.compile(r"\b(propos(e|es|ing)|introduc(e|es|ing))\b", re.I), 3, (("propos", "introduc"),)),
+    _Cue(
+        re.compile(r"\bwe (\w+ly )?(show|find|demonstrate|prove|derive|reveal|conclude|establish|suggest)", re.I),
+        3,
+        (("we",), ("show", "find", "demonstrate", "prove", "derive", "reveal", "conclude", "establish", "suggest")),
+    ),
     # "we show that …" states a finding; "we show how …" often only announces one
-    (re.compile(r"\b(show|find|found|demonstrat|prov|reveal|conclud|establish)(e|s|es|ed|ing)?( \w+){0,4} that\b", re.I), 1),
-    (re.compile(r"\bfor the first time\b", re.I), 1),
+    _Cue(
+        re.compile(r"\b(show|find|found|demonstrat|prov|reveal|conclud|establish)(e|s|es|ed|ing)?( \w+){0,4} that\b", re.I),
+        1,
+        (("that",), ("show", "find", "found", "demonstrat", "prov", "reveal", "conclud", "establish")),
+    ),
+    _Cue(re.compile(r"\bfor the first time\b", re.I), 1, (("first",),)),
     # what is new is being described: the contribution, not the background
-    (re.compile(r"\b(novel|a new)\b", re.I), 1),
-    (re.compile(r"\bwe (\w+ly )?(study|investigate|analy[sz]e|identify|observe|argue|explore|examine)", re.I), 1),
-    (
+    _Cue(re.compile(r"\b(novel|a new)\b", re.I), 1, (("novel", "new"),)),
+    _Cue(
+        re.compile(r"\bwe (\w+ly )?(study|investigate|analy[sz]e|identify|observe|argue|explore|examine)", re.I),
+        1,
+        (("we",), ("study", "investigate", "analy", "identify", "observe", "argue", "explore", "examine")),
+    ),
+    _Cue(
         re.compile(
             r"\b(our|these|the) (\w+ )?(results|findings|experiments|analys[ie]s|evaluations?) (\w+ )?(show|reveal|demonstrate|suggest|indicate|confirm)(s|ed)?\b",
             re.I,
         ),
         3,
+        (("results", "findings", "experiments", "analys", "evaluation"), ("show", "reveal", "demonstrate", "suggest", "indicate", "confirm")),
     ),
-    (re.compile(r"\bwe\b[^.;]{0,80}\bby (demonstrating|showing|proving)\b", re.I), 3),
-    (re.compile(r"\b(in this (paper|work)|here,? we|to this end|to address|we aim)\b", re.I), 1),
-    (re.compile(r"\b(called|named|dubbed|termed)\b", re.I), 1),
-    (re.compile(r"\b(we|this (paper|work))\s+(\w+ly\s+)?provides?\b", re.I), 2),
+    _Cue(
+        re.compile(r"\bwe\b[^.;]{0,80}\bby (demonstrating|showing|proving)\b", re.I),
+        3,
+        (("we",), ("by",), ("demonstrating", "showing", "proving")),
+    ),
+    _Cue(
+        re.compile(r"\b(in this (paper|work)|here,? we|to this end|to address|we aim)\b", re.I),
+        1,
+        (("this", "here", "address", "aim"),),
+    ),
+    _Cue(re.compile(r"\b(called|named|dubbed|termed)\b", re.I), 1, (("called", "named", "dubbed", "termed"),)),
+    _Cue(re.compile(r"\b(we|this (paper|work))\s+(\w+ly\s+)?provides?\b", re.I), 2, (("we", "this"), ("provide",))),
 ]
 # A follow-up ("Furthermore, we also …") adds to the contribution; it is not the main one.
 _FOLLOW_UP = re.compile(
@@ -56,6 +105,59 @@ _FOLLOW_UP = re.compile(
 )
 _RELEASE = re.compile(r"\b(releas(e|es|ed|ing)|open-sourc(e|ed|ing)|(publicly|freely) available|available (at|on|online))\b", re.I)
 _AUTHORS = re.compile(r"\b(we|our|us|this (paper|work|study|article)|here)\b", re.I)
+# The word prefixes these two can match only with (as `_Cue.needs`).
+_RELEASE_NEEDS = (("releas", "open", "available"),)
+_AUTHORS_NEEDS = (("we", "our", "us", "this", "here"),)
+# Each group of prefixes is one bit; a word sets the bits of the groups it can satisfy.
+_GROUPS = list(dict.fromkeys(group for needs in [c.needs for c in _CONTRIBUTION_CUES] + [_RELEASE_NEEDS, _AUTHORS_NEEDS] for group in needs))
+
+
+def _bits(needs: tuple[tuple[str, ...], ...]) -> int:
+    return sum(1 << _GROUPS.index(group) for group in needs)
+
+
+_CUE_BITS = [_bits(cue.needs) for cue in _CONTRIBUTION_CUES]
+_RELEASE_BITS, _AUTHORS_BITS = _bits(_RELEASE_NEEDS), _bits(_AUTHORS_NEEDS)
+_PROBLEM_OPENING = re.compile(r"(however|but|yet|unfortunately|despite)\b", re.I)
+# A TL;DR must stand alone. A sentence that opens by pointing back ("These techniques …",
+# "By combining them, …", "It …") does not, nor one whose contribution is something named
+# earlier ("we extend this idea"). "This paper/work/study" points at the paper itself,
+# "It is known that …" at nothing.
+_SELF = r"(?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter)"
+# "These results show that X": what points back is the evidence; the finding X stands alone.
+_EVIDENCE = r"(?:results|findings|experiments|observations|analyses|evaluations|measurements)"
+_BACK_REFERENCE = rf"(?:(?:this|these|those|such|the (?:above|aforementioned|latter|former|resulting))\b(?!\s+(?:{_SELF}|{_EVIDENCE})\b)|(?:they|them|its|their)\b|it\b(?!\s+(?:is|was|has been|remains|becomes)\s+(?:\w+\s+){{0,3}}?(?:that|to|whether|how)\b))"
+_ANAPHORIC_OPENING = re.compile(
+    rf"^(?:\w+,\s*)?(?:(?:by|with|using|through|via|combining|applying|employing|exploiting|integrating|incorporating|adopting|leveraging)\s+(?:\w+\s+)?)?{_BACK_REFERENCE}",
+    re.I,
+)
+_ANAPHORIC_OBJECT = re.compile(
+    rf"\bwe\s+(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)\w*\s+(?:this|these|those|such)\b(?!\s+{_SELF}\b)",
+    re.I,
+)
+# Pointing back at the paper's own method can be resolved: "This approach" is its short name.
+_METHOD_NOUN = r"(?:approach|method|methodology|framework|system|technique|algorithm|architecture|design|scheme|strategy|mechanism|model|library|tool|optimizer|recipe|pipeline)"
+_METHOD_BACK_REFERENCE = re.compile(rf"^(?:this|the (?:proposed|resulting)) {_METHOD_NOUN}\b", re.I)
+# "… in 26% fewer epochs", "3.1× faster": a measured result, not the finding it supports.
+_RESULT_NUMBER = re.compile(r"\d(?:\.\d+)?\s?(?:%|×|x\b|times\b)")
+ANAPHORA_PENALTY = 2  # as much as a background opening: a sentence naming the method wins
+
+
+# ASCII that is no word character (the regexes' `\w`) becomes a space, so split() gives the words.
+_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_bits(word: str) -> int:
+    return sum(1 << index for index, group in enumerate(_GROUPS) if word.startswith(group))
+
+
+@lru_cache(maxsize=1 << 12)
+def _possible_cues(bits: int) -> tuple[_Cue, ...]:
+    """The cues whose every group some word of the sentence satisfies."""
+    return tuple(cue for cue, needed in zip(_CONTRIBUTION_CUES, _CUE_BITS) if _may_match(needed, bits))
+
+
 _BACKGROUND_CUES = re.compile(
     r"\b(however|recent(ly)?|has (been|become)|have (been|become)|remains?|is (a|an|the) (key|critical|fundamental|major)|existing|prior work|typically|traditional)\b",
     re.I,
@@ -80,20 +182,48 @@ class Summary:
 
 
 def contribution_score(sentence: str, position: int, name: str = "") -> float:
-    score = sum(weight for pattern, weight in _CONTRIBUTION_CUES if pattern.search(sentence))
+    bits = _sentence_bits(sentence)  # which regexes can match: most need not run
+    matched = [cue for cue in _possible_cues(bits) if cue.pattern.search(sentence)]
+    score = sum(cue.weight for cue in matched)
     if score >= 3 and name and _mentions(sentence, name):
         score += 2  # of the statements, the one naming the paper's method introduces it
     if position == 0 and _BACKGROUND_CUES.search(sentence) and score < 3:
         score -= 2  # the opening sentence is usually background
-    if re.match(r"(however|but|yet|unfortunately|despite)\b", sentence, re.I) and score < 3:
+    if _PROBLEM_OPENING.match(sentence) and score < 3:
         score -= 2  # a problem statement, not a contribution
-    if _RELEASE.search(sentence):
+    if _may_match(_RELEASE_BITS, bits) and _RELEASE.search(sentence):
         score -= 3  # "we release our code": an offer, not the finding
     if _FOLLOW_UP.search(sentence):
         score -= 5
-    if not _AUTHORS.search(sentence):
+    if not (_may_match(_AUTHORS_BITS, bits) and _AUTHORS.search(sentence)):
         score -= 1  # a statement about the field, not about this paper
+    if not any(cue.proposal for cue in matched) and _RESULT_NUMBER.search(sentence):
+        score -= 1  # a finding measured in one setting: the general statement of it is the headline
+    if _points_back(sentence, name, bits):
+        score -= ANAPHORA_PENALTY  # it would not stand alone as the TL;DR
     return score - 0.1 * position  # among equals, the earlier statement
+
+
+def _points_back(sentence: str, name: str, bits: int) -> bool:
+    """Whether the sentence refers back to an earlier one, in a way the TL;DR cannot resolve."""
+    opening = _LEAD_IN.sub("", sentence)
+    if _ANAPHORIC_OPENING.match(opening):
+        return not (name and _METHOD_BACK_REFERENCE.match(opening))
+    return _may_match(_CUE_BITS[0], bits) and bool(_ANAPHORIC_OBJECT.search(sentence))
+
+
+def _sentence_bits(sentence: str) -> int:
+    """The prefix groups the sentence's words satisfy; every bit set (-1) when not ASCII,
+    since re.I also folds a few non-ASCII letters onto ASCII ones ("ſ" onto "s") which
+    lower() does not: there the word check would not be exact, so every pattern runs."""
+    if not sentence.isascii():
+        return -1
+    words = set(sentence.lower().translate(_NON_WORD).split())
+    return reduce(or_, map(_word_bits, words), 0)
+
+
+def _may_match(needed: int, bits: int) -> bool:
+    return needed & bits == needed
 
 
 def _mentions(sentence: str, name: str) -> bool:
@@ -250,4 +380,10 @@ def _summarize_text(title_and_abstract: tuple[str, str]) -> Summary:
     title, abstract = title_and_abstract
     name = short_name(title)
     sentence = contribution_sentence(abstract, name)
-    return Summary(tldr=trim(sentence) if sentence else "", short_name=name, claims=claims(abstract))
+    tldr = _resolve_method_reference(trim(sentence), name) if sentence else ""
+    return Summary(tldr=tldr, short_name=name, claims=claims(abstract))
+
+
+def _resolve_method_reference(tldr: str, name: str) -> str:
+    """"This approach reduces …" → "GPTQ reduces …": the TL;DR then stands alone."""
+    return _METHOD_BACK_REFERENCE.sub(name, tldr, count=1) if name else tldr
