@@ -30,10 +30,14 @@ def claim_strength(claim: str) -> float:
 
 
 def topic_overview(papers: list[Paper]) -> Overview:
+    """`papers`: the topic's papers, with their related papers already found."""
     years = [p.year for p in papers if p.year]
     tag_counts = Counter(tag for p in papers for tag in p.tags if tag not in GENERIC_TAGS)
     threads = tuple((tag, n) for tag, n in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0])) if n >= 2)[:4]
-    ranked = sorted(papers, key=lambda p: (-(p.upvotes or 0), -len(p.claims), -(p.year or 0), p.key))
+    centrality = _centrality(papers)
+    # Representative: the papers the topic's others are most like (which any corpus has,
+    # BibTeX exports too), then the most upvoted of those.
+    ranked = sorted(papers, key=lambda p: (-centrality[p.key], -(p.upvotes or 0), -len(p.claims), -(p.year or 0), p.key))
     claims = sorted(((c, p) for p in papers for c in p.claims), key=lambda item: (-claim_strength(item[0]), item[1].key))
     return Overview(
         count=len(papers),
@@ -44,3 +48,9 @@ def topic_overview(papers: list[Paper]) -> Overview:
         representative=tuple(ranked[:3]),
         claims=tuple(claims[:3]),
     )
+
+
+def _centrality(papers: list[Paper]) -> Counter[str]:
+    """For each paper, how many of the other papers list it among their related papers."""
+    keys = {paper.key for paper in papers}
+    return Counter(key for paper in papers for key in paper.related if key in keys and key != paper.key)

@@ -1,0 +1,27 @@
+"""The facts behind a topic's overview paragraph."""
+
+from __future__ import annotations
+
+from generator.overview import topic_overview
+from tests.paper_factory import make_paper
+
+
+def test_representative_papers_are_those_the_topic_relates_to_most_then_the_most_upvoted():
+    hub = make_paper("Hub method", key="hub", upvotes=None)
+    popular = make_paper("Popular aside", key="popular", upvotes=300)
+    others = [make_paper(f"Follow-up {n}", key=f"f{n}", related=("hub", "f0"), upvotes=5) for n in range(1, 4)]
+    first = make_paper("Follow-up 0", key="f0", related=("hub",), upvotes=1)
+    overview = topic_overview([popular, hub, first, *others])
+    assert [p.key for p in overview.representative] == ["hub", "f0", "popular"]
+
+
+def test_related_papers_outside_the_topic_do_not_count():
+    inside = make_paper("Inside", key="inside", related=("outside",), upvotes=2)
+    other = make_paper("Other", key="other", related=("outside",), upvotes=9)
+    assert [p.key for p in topic_overview([inside, other]).representative] == ["other", "inside"]
+
+
+def test_years_and_undated_papers_are_counted():
+    papers = [make_paper("A", year=2021), make_paper("B", year=2024), make_paper("C", year=None)]
+    overview = topic_overview(papers)
+    assert (overview.count, overview.first_year, overview.last_year, overview.undated) == (3, 2021, 2024, 1)
