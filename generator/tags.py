@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix
 
 from generator.models import Paper
 from generator.parallel import fork_map
+from generator.text import surface_forms
 
 MIN_TAGS, MAX_TAGS = 2, 6
 # canonical form → pattern (matched case-insensitively unless the pattern says otherwise)
@@ -112,9 +113,15 @@ _ANCHORS = {tag: anchors(pattern) for tag, pattern in METHOD_FAMILIES.items()}
 
 
 def fold(tag: str) -> str:
-    """Two tags are the same when this key is: `LoRA`, `lora`, `Lo-RA`, `LoRAs`."""
-    key = re.sub(r"[^a-z0-9]", "", tag.casefold())
+    """Two tags are the same when this key is: `LoRA`, `lora`, `Lo-RA`, `LoRAs`; and in
+    British or American spelling (`optimisation`, `modelling`)."""
+    key = _BRITISH.sub("iz", re.sub(r"[^a-z0-9]", "", tag.casefold()))
+    key = _DOUBLED.sub(r"\1", key)
     return key[:-1] if len(key) > 3 and key.endswith("s") else key
+
+
+_BRITISH = re.compile(r"is(?=ation|e|ed|es|ing|er)")
+_DOUBLED = re.compile(r"([a-z])\1")
 
 
 def vocabulary_patterns(vocabulary: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
@@ -145,38 +152,57 @@ def matched_tags(paper: Paper, patterns: dict[str, re.Pattern[str]], required: d
     return found
 
 
-# Words as the TF-IDF tokenizer sees them: hyphenated compounds ("click-through") are one.
-_WORD_RUNS = re.compile(r"(\w+(?:-\w+)*)")
-_JOINER = re.compile(r"[\s-]+")
+# Words that say how good, how much or what the authors did, not what a paper is about:
+# "significant improvements", "key factor", "outperforms baselines" index nothing. (There is
+# no part-of-speech tagger in our stack; the reporting verbs of abstracts are a short list.)
+_EVALUATIVE_WORDS = frozenset(  # a word list reads better as text
+    """
+    accessible actionable additional ambitious better best comparable comparably common
+    comprehensive considerable crucial current different diverse effective empirical enormous
+    existing extensive final future given good great growing hard high higher impressive important
+    improved increasing key large larger limited longer lower main major massive new notable novel
+    overall potential powerful practical previous prior promising recent related remarkable
+    significant similar simple small smaller state strong substantial superior systematic various
+    whole wide ability applications approach aspect challenge challenges demand factor factors field
+    goal insights issue issues manner number paper paradigm practice progress range research set
+    size study subset success task value way work order orders magnitude thousands millions billions trillions
+    """.split()  # noqa: SIM905
+)
+_REPORTING_VERBS = frozenset(  # a word list reads better as text
+    """
+    achieve achieves achieved achieving allow allows allowed allowing compare compared comparing
+    demonstrate demonstrated demonstrates enable enables enabled enabling exhibit exhibits find
+    finding generalize generalizes generate generates improve improves improving lead leading leads
+    offer offers outperform outperforms outperformed perform performs predict predicting produce
+    produces propose proposed provide provides reduce reduces reducing remove removes removing
+    require required requires requiring sacrifice sacrificing show shows shown yield yields
+    """.split()  # noqa: SIM905
+)
+_LINKING_WORDS = frozenset({"of", "for", "in", "on", "the", "and", "to", "with", "by", "from", "at", "a", "an"})
+_NOT_ADVERBS = frozenset({"early", "family", "assembly", "anomaly", "supply", "poly", "fly", "reply", "italy"})
 
 
-def word_pairs(text: str) -> list[tuple[str, str]]:
-    """Each two adjacent words that only spaces or hyphens separate, lowercased."""
-    parts = _WORD_RUNS.split(text)  # separator, word, separator, word, …
-    words, separators = parts[1::2], parts[2::2]
-    return [(a.lower(), b.lower()) for a, between, b in zip(words, separators, words[1:]) if _JOINER.fullmatch(between)]
-
-
-def surface_form(stemmed: str, pairs: list[tuple[str, str]]) -> str:
-    """The words as the paper writes them for a stemmed bigram (`denois proces` →
-    `denoising process`). A scan of the paper's word pairs: one regex per bigram cost more
-    to compile than everything else in tagging."""
-    first, second = stemmed.split(" ", 1)
-    return next((f"{a} {b}" for a, b in pairs if a.startswith(first) and b.startswith(second)), "")
+def is_topical_phrase(phrase: str) -> bool:
+    """Whether a key phrase names a subject ("activation memory", "graph sampling") rather
+    than praising or reporting ("offers significant", "highly effective")."""
+    words = phrase.lower().replace("-", " ").split()
+    return not any(
+        word in _LINKING_WORDS  # "order of magnitude", "quality of machine": cut or vague
+        or word in _EVALUATIVE_WORDS or word in _REPORTING_VERBS or (word.endswith("ly") and word not in _NOT_ADVERBS) for word in words
+    )
 
 
 def key_phrases(paper: Paper, row: csr_matrix | _Row, terms: np.ndarray, document_frequency: np.ndarray, limit: int) -> list[str]:
-    """The paper's highest-weighted bigrams that at least one other paper shares."""
+    """The paper's highest-weighted terms that at least one other paper shares and that
+    name a subject, as the paper writes them: phrases first ("activation memory" says more
+    than "activation"), then single words when there are too few phrases."""
     order = np.argsort(-row.data, kind="stable")
-    pairs = word_pairs(f"{paper.title} {paper.abstract}")
-    phrases = []
-    for index in row.indices[order]:
-        term = str(terms[index])
-        if " " in term and document_frequency[index] >= 2 and (phrase := surface_form(term, pairs)):
-            phrases.append(phrase)
-        if len(phrases) == limit:
-            break
-    return phrases
+    shared = [str(terms[index]) for index in row.indices[order] if document_frequency[index] >= 2]
+    forms = surface_forms(f"{paper.title}. {paper.abstract}")
+    phrases = [form for term in shared if " " in term and (form := forms.get(term)) and is_topical_phrase(form)][:limit]
+    if len(phrases) < limit:
+        phrases += [form for term in shared if " " not in term and (form := forms.get(term)) and len(form) > 3 and is_topical_phrase(form)]
+    return phrases[:limit]
 
 
 def choose_tags(candidates: list[str], canonical: dict[str, str]) -> tuple[str, ...]:
@@ -206,7 +232,19 @@ def tag_papers(
             candidates += key_phrases(paper, _row(matrix, index), terms, document_frequency, MIN_TAGS)
         return choose_tags(candidates, canonical)
 
-    return fork_map(tags_of, range(len(papers)))
+    return one_spelling(fork_map(tags_of, range(len(papers))), canonical)
+
+
+def one_spelling(paper_tags: list[tuple[str, ...]], canonical: dict[str, str]) -> list[tuple[str, ...]]:
+    """Each tag in one form across the corpus: key phrases are spelled as each paper writes
+    them (`data volume`, `data volumes`), so the form most papers use wins, then the
+    shortest, then the first in sort order; configured tags keep their own form."""
+    uses: dict[str, Counter[str]] = {}
+    for tags in paper_tags:
+        for tag in tags:
+            uses.setdefault(fold(tag), Counter())[tag] += 1
+    chosen = {key: canonical.get(key) or min(forms, key=lambda form: (-forms[form], len(form), form)) for key, forms in uses.items()}
+    return [tuple(chosen[fold(tag)] for tag in tags) for tags in paper_tags]
 
 
 class _Row(NamedTuple):

@@ -1,0 +1,58 @@
+"""Tags: canonical forms, no near-duplicates, key phrases that name a subject."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import tags
+from generator.text import count_corpus, paper_text
+from tests.paper_factory import make_paper
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("LoRA", "lora"), ("LoRA", "Lo-RA"), ("LoRAs", "LoRA"), ("optimisation algorithm", "optimization algorithm"), ("language modelling", "language modeling")],
+)
+def test_spellings_of_one_tag_fold_together(first: str, second: str):
+    assert tags.fold(first) == tags.fold(second)
+
+
+def test_different_tags_stay_apart():
+    assert len({tags.fold(t) for t in ["LoRA", "MoE", "FP8", "INT8", "KV cache", "pruning", "sparsity"]}) == 7
+
+
+@pytest.mark.parametrize("phrase", ["offers significant", "key factor", "highly effective", "outperforms baselines", "order of magnitude", "promising research"])
+def test_praise_reports_and_cut_phrases_are_not_key_phrases(phrase: str):
+    assert not tags.is_topical_phrase(phrase)
+
+
+@pytest.mark.parametrize("phrase", ["activation memory", "graph sampling", "early exit", "click-through rate", "fault tolerance"])
+def test_subjects_are_key_phrases(phrase: str):
+    assert tags.is_topical_phrase(phrase)
+
+
+def test_a_tag_has_one_spelling_across_the_corpus():
+    spelled = [("data volumes", "GPU"), ("data volume",), ("data volume", "lora"), ("Data volume",)]
+    assert tags.one_spelling(spelled, {"lora": "LoRA"}) == [("data volume", "GPU"), ("data volume",), ("data volume", "LoRA"), ("data volume",)]
+
+
+def test_method_families_take_their_canonical_form():
+    paper = make_paper("Lora adapters for MOE models", abstract="We fine-tune with LORA. Our lora works with a kv-cache and a KV cache.")
+    found = tags.tag_papers([paper], (), None, None)[0]
+    assert {"LoRA", "MoE"} <= set(found)
+    assert len({tags.fold(t) for t in found}) == len(found)
+
+
+def test_every_paper_gets_two_to_six_tags_from_key_phrases_when_no_family_matches():
+    abstracts = [
+        "Graph sampling cuts the cost of node features in message passing. Graph sampling picks node features.",
+        "We study graph sampling for node features on citation networks with random walks.",
+        "Protein folding with contact maps: contact maps predicted from sequence alignments.",
+        "Contact maps and sequence alignments improve protein folding accuracy.",
+    ]
+    papers = [make_paper(f"Paper {n}", key=f"p{n}", abstract=text) for n, text in enumerate(abstracts)]
+    corpus = count_corpus([paper_text(p) for p in papers])
+    _, matrix = corpus.weighted()
+    found = tags.tag_papers(papers, (), matrix, corpus.terms)
+    assert all(tags.MIN_TAGS <= len(t) <= tags.MAX_TAGS for t in found), found
+    assert all(tags.is_topical_phrase(tag) for t in found for tag in t)
