@@ -105,5 +105,58 @@ def write_json(path: Path, data: object) -> None:
     temporary.replace(path)
 
 
+# What the pages are made from besides the report: the code and templates that render them
+# and the libraries they call.
+RENDER_LIBRARIES = ("jinja2", "PyYAML", "bibtexparser", "pylatexenc")
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
+
+
+def render_key(report: object, config: object, hand_written: list[str]) -> str:
+    """A hash of everything the site's files are rendered from: the run's report (papers,
+    topics, merges, problems), the configuration, the hand-written pages the navigation
+    lists, and the generator's code and templates. Equal keys give byte-identical files."""
+    digest = hashlib.sha256()
+    for folder in (Path(__file__).parent, TEMPLATES_DIR):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for library in RENDER_LIBRARIES:
+        digest.update(f"{library} {importlib.metadata.version(library)}".encode())
+    digest.update(repr(config).encode())
+    digest.update(json.dumps(hand_written).encode())
+    # One `dumps` of the whole report, as for the analysis key: dataclasses inside by their
+    # repr, which lists every field in order.
+    state = {name: value for name, value in vars(report).items() if name not in RUN_ONLY_FIELDS}
+    state["papers"] = [[getattr(paper, name) for name in PAPER_FIELDS] for paper in state["papers"]]
+    digest.update(json.dumps(state, default=repr, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+RUN_ONLY_FIELDS = frozenset({"timings", "peak_memory_mb", "written"})  # how the run went, not what it made
+PAPER_FIELDS = tuple(f.name for f in fields(Paper))
+
+
+def render_key_path(root: Path) -> Path:
+    return cache_dir(root) / "rendered-from"
+
+
+def load_render_key(root: Path) -> str:
+    try:
+        return render_key_path(root).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def save_render_key(root: Path, key: str) -> None:
+    path = render_key_path(root)
+    if not key:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(key, encoding="utf-8")
+    temporary.replace(path)
+
+
 def _results(saved: dict[str, object]) -> dict[str, object]:
     return {name: tuple(value) if name in TUPLE_FIELDS else value for name, value in saved.items()}  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from generator.keys import assign_keys, dump_pinned, load_pinned
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
 from generator.topics import discover_topics, dump_topics, load_topics
-from generator.write import Output, WriteReport, commit, staged_output
+from generator.write import Output, WriteReport, commit, recorded_tree, staged_output
 
 
 @dataclass
@@ -106,19 +106,30 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         report.problems += analysis_problems
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
-    # Rendered files go straight to the staging folder, and into docs/ only at `commit`.
-    staging = staged_output(config.root / config.docs_dir, cache.cache_dir(config.root) / "written.json")
-    with staging if write else nullcontext(Output()) as output:
-        with _stage(report, "render", progress):
-            pages.site_files(report, config, output)
+    docs_dir, record = config.root / config.docs_dir, cache.cache_dir(config.root) / "written.json"
+    rendered_from = cache.render_key(report, config, pages.hand_written_pages(config)) if write else ""
+    in_place = recorded_tree(docs_dir, record) if write and rendered_from == cache.load_render_key(config.root) else None
+    if in_place is not None:
+        # The same inputs would render the same files, and they are in place: rendering
+        # them only to compare took most of an unchanged re-run.
+        report.written = WriteReport((), len(in_place), ())
+    else:
         if write:
-            with _stage(report, "write", progress):
-                report.written = commit(output)
-                if discovered:
-                    _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
-                new_keys = pinned | keys
-                if new_keys != pinned:
-                    _replace_file(config.keys_path, dump_pinned(new_keys))
+            cache.save_render_key(config.root, "")  # until this run's files are all in place
+        # Rendered files go straight to the staging folder, and into docs/ only at `commit`.
+        with staged_output(docs_dir, record) if write else nullcontext(Output()) as output:
+            with _stage(report, "render", progress):
+                pages.site_files(report, config, output)
+            if write:
+                with _stage(report, "write", progress):
+                    report.written = commit(output)
+    if write:
+        cache.save_render_key(config.root, rendered_from)
+        if discovered:
+            _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
+        new_keys = pinned | keys
+        if new_keys != pinned:
+            _replace_file(config.keys_path, dump_pinned(new_keys))
     return report
 
 

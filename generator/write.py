@@ -125,6 +125,24 @@ def write_output(output: Output, docs_dir: Path) -> WriteReport:
         return commit(staged)
 
 
+def recorded_tree(docs_dir: Path, record: Path) -> dict[str, list[object]] | None:
+    """The record of the last run, if the generated files are exactly those it lists, each
+    untouched since (same size and modification time), with no run half-done: then the
+    same files rendered again would change nothing. Else None. Looks at file metadata
+    only, and never opens a file in docs/."""
+    written = _read_record(record)
+    if not written or staging_dir(docs_dir).exists():
+        return None
+    for path, entry in written.items():
+        try:
+            stat = (docs_dir / path).stat()
+        except OSError:
+            return None
+        if entry[:2] != [stat.st_size, stat.st_mtime_ns]:
+            return None
+    return None if _stale(set(written), docs_dir) else written
+
+
 def _unchanged(target: Path, data: bytes, digest: str, before: list[object] | None) -> bool:
     """Whether `target` already holds `data`, without opening it when the record of the
     last run vouches for it: `mkdocs serve` rebuilds on any file event in docs/, even a read."""
@@ -190,6 +208,7 @@ PLAN = "plan.json"
 
 
 def _commit(changed: list[str], stale: list[str], staging: Path) -> None:
+    staging.mkdir(parents=True, exist_ok=True)  # nothing staged when the run only removes files
     (staging / PLAN).write_text(json.dumps({"replace": changed, "delete": stale}), encoding="utf-8")
     os.sync()  # the staged files reach the disk before the marker says they are complete
     marker = staging / f"{COMMITTED}.tmp"

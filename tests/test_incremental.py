@@ -11,6 +11,7 @@ import pytest
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from generator import pages
 from generator.config import load_config
 from generator.pipeline import build
 
@@ -81,3 +82,40 @@ def test_adding_a_paper_rewrites_only_some_pages(project: Path) -> None:
     assert report.written is not None
     total = len(report.written.written) + report.written.unchanged
     assert 0 < len(report.written.written) < total
+
+
+def test_an_unchanged_rerun_does_not_render_the_site_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering every page only to find it unchanged took most of a re-run."""
+    config = load_config(project / "review.yml")
+    build(config)
+    monkeypatch.setattr(pages, "site_files", lambda *_: pytest.fail("rendered although nothing changed"))
+    report = build(config)
+    assert report.written is not None and not report.written.written and report.written.unchanged > 0
+
+
+def test_a_generated_file_edited_by_hand_is_rendered_again(project: Path) -> None:
+    config = load_config(project / "review.yml")
+    build(config)
+    page = project / "docs" / "review" / "about.md"
+    original = page.read_bytes()
+    page.write_text("edited\n", encoding="utf-8")
+    report = build(config)
+    assert report.written is not None and report.written.written == ("review/about.md",)
+    assert page.read_bytes() == original
+
+
+def test_a_new_hand_written_page_reaches_the_navigation(project: Path) -> None:
+    config = load_config(project / "review.yml")
+    build(config)
+    (project / "docs" / "notes.md").write_text("# My notes\n", encoding="utf-8")
+    build(config)
+    assert "notes.md" in (project / "docs" / "review" / "_nav.yml").read_text(encoding="utf-8")
+
+
+def test_a_stray_file_in_the_generated_folders_is_still_removed(project: Path) -> None:
+    config = load_config(project / "review.yml")
+    build(config)
+    stray = project / "docs" / "review" / "stray.md"
+    stray.write_text("left over\n", encoding="utf-8")
+    report = build(config)
+    assert report.written is not None and report.written.removed == ("review/stray.md",) and not stray.exists()
