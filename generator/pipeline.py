@@ -107,8 +107,11 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
     docs_dir, record = config.root / config.docs_dir, cache.cache_dir(config.root) / "written.json"
-    rendered_from = cache.render_key(report, config, pages.hand_written_pages(config)) if write else ""
-    in_place = recorded_tree(docs_dir, record) if write and rendered_from == cache.load_render_key(config.root) else None
+    in_place, rendered_from = None, ""
+    if write:
+        with _stage(report, "fingerprint", progress):
+            rendered_from = cache.render_key(report, config, pages.hand_written_pages(config))
+            in_place = recorded_tree(docs_dir, record) if rendered_from == cache.load_render_key(config.root) else None
     if in_place is not None:
         # The same inputs would render the same files, and they are in place: rendering
         # them only to compare took most of an unchanged re-run.
