@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
@@ -17,7 +20,7 @@ from scipy.sparse import csr_matrix
 
 from generator.models import Paper
 from generator.parallel import fork_map
-from generator.text import surface_forms
+from generator.text import display_form, written_forms
 
 MIN_TAGS, MAX_TAGS = 2, 6
 # canonical form → pattern (matched case-insensitively unless the pattern says otherwise)
@@ -112,6 +115,7 @@ def _alternatives(pattern: str) -> list[str]:
 _ANCHORS = {tag: anchors(pattern) for tag, pattern in METHOD_FAMILIES.items()}
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus has few distinct tags, each folded many times
 def fold(tag: str) -> str:
     """Two tags are the same when this key is: `LoRA`, `lora`, `Lo-RA`, `LoRAs`; and in
     British or American spelling (`optimisation`, `modelling`)."""
@@ -198,11 +202,19 @@ def key_phrases(paper: Paper, row: csr_matrix | _Row, terms: np.ndarray, documen
     than "activation"), then single words when there are too few phrases."""
     order = np.argsort(-row.data, kind="stable")
     shared = [str(terms[index]) for index in row.indices[order] if document_frequency[index] >= 2]
-    forms = surface_forms(f"{paper.title}. {paper.abstract}")
-    phrases = [form for term in shared if " " in term and (form := forms.get(term)) and is_topical_phrase(form)][:limit]
-    if len(phrases) < limit:
-        phrases += [form for term in shared if " " not in term and (form := forms.get(term)) and len(form) > 3 and is_topical_phrase(form)]
-    return phrases[:limit]
+    written = written_forms(f"{paper.title}. {paper.abstract}")
+
+    def subjects(words: int) -> Iterator[str]:
+        """Terms of `words` words that name a subject; single words of more than three letters."""
+        for term in shared:
+            if term.count(" ") + 1 != words or term not in written:
+                continue
+            form = display_form(written[term])
+            if is_topical_phrase(form) and (words > 1 or len(form) > 3):
+                yield form
+
+    phrases = list(islice(subjects(2), limit))
+    return phrases + list(islice(subjects(1), limit - len(phrases)))
 
 
 def choose_tags(candidates: list[str], canonical: dict[str, str]) -> tuple[str, ...]:

@@ -261,6 +261,12 @@ _PHRASE_GAP = re.compile(r"[\s-]+(?:of[\s-]+)?")
 def surface_forms(text: str) -> dict[str, str]:
     """For each feature of `analyze` (stemmed unigram or bigram), how `text` most often
     writes it, lowercased unless it is an acronym or a mixed-case name (`LoRA`, `GNN`)."""
+    return {term: display_form(forms) for term, forms in written_forms(text).items()}
+
+
+def written_forms(text: str) -> dict[str, Counter[str]]:
+    """For each feature of `analyze`, the ways `text` writes it and how often; `display_form`
+    picks the one to show (for the few features wanted, not all of them)."""
     counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     previous: re.Match[str] | None = None
     for match in _WORD.finditer(text):
@@ -271,13 +277,13 @@ def surface_forms(text: str) -> dict[str, str]:
         if previous is not None and _PHRASE_GAP.fullmatch(text, previous.end(), match.start()):
             counts[f"{stem(previous[0])} {stem(word)}"][text[previous.start() : match.end()]] += 1
         previous = match
-    return {term: _display(forms) for term, forms in counts.items()}
+    return counts
 
 
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")  # LoRA, MoE, GNN; not Title-Case
 
 
-def _display(forms: Counter[str]) -> str:
+def display_form(forms: Counter[str]) -> str:
     by_lower: Counter[str] = Counter()
     for form, count in forms.items():
         by_lower[form.lower()] += count
