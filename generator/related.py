@@ -89,7 +89,7 @@ def _clusters(vectors: csr_matrix, identities: Sequence[str]) -> tuple[np.ndarra
     projection = _projection(vectors[sample])
     if projection is None:  # the sample shares (almost) no words: one cluster, exact search
         return np.zeros(vectors.shape[0], dtype=np.intp), np.ones((1, 1))
-    reduced = normalize(projection.transform(vectors[:, projection.columns]))
+    reduced = normalize(projection.transform(vectors))
     # Started from the sample's first papers, not at random: a paper added to the sample
     # (rarely the first ones) then moves the centres only a little. A few passes place them
     # well enough: clusters only pick candidates.
@@ -106,13 +106,13 @@ def hash_order(identities: Sequence[str]) -> np.ndarray:
 
 
 class _Projection:
-    """A truncated SVD of some columns: a dense view of the corpus small enough to cluster."""
+    """A truncated SVD of some of the terms: a dense view of the corpus small enough to cluster."""
 
     def __init__(self, svd: TruncatedSVD, columns: np.ndarray) -> None:
         self.svd, self.columns = svd, columns
 
     def transform(self, vectors: csr_matrix) -> np.ndarray:
-        return self.svd.transform(vectors)
+        return self.svd.transform(vectors[:, self.columns])
 
 
 def _projection(sample: csr_matrix) -> _Projection | None:
