@@ -7,7 +7,7 @@ from __future__ import annotations
 import resource
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -106,34 +106,38 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         report.problems += analysis_problems
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
+    if not write:
+        with _stage(report, "render", progress):
+            pages.site_files(report, config, Output())
+        return report
+    report.written = _write_site(report, config, progress)
+    if discovered:
+        _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
+    new_keys = pinned | keys
+    if new_keys != pinned:
+        _replace_file(config.keys_path, dump_pinned(new_keys))
+    return report
+
+
+def _write_site(report: Report, config: Config, progress: Progress) -> WriteReport:
+    """Renders the site into docs/, unless the files there are already what it would render."""
     docs_dir, record = config.root / config.docs_dir, cache.cache_dir(config.root) / "written.json"
-    in_place, rendered_from = None, ""
-    if write:
-        with _stage(report, "fingerprint", progress):
-            rendered_from = cache.render_key(report, config, pages.hand_written_pages(config))
-            in_place = recorded_tree(docs_dir, record) if rendered_from == cache.load_render_key(config.root) else None
+    with _stage(report, "fingerprint", progress):
+        rendered_from = cache.render_key(report, config, pages.hand_written_pages(config))
+        in_place = recorded_tree(docs_dir, record) if rendered_from == cache.load_render_key(config.root) else None
     if in_place is not None:
         # The same inputs would render the same files, and they are in place: rendering
         # them only to compare took most of an unchanged re-run.
-        report.written = WriteReport((), len(in_place), ())
-    else:
-        if write:
-            cache.save_render_key(config.root, "")  # until this run's files are all in place
-        # Rendered files go straight to the staging folder, and into docs/ only at `commit`.
-        with staged_output(docs_dir, record) if write else nullcontext(Output()) as output:
-            with _stage(report, "render", progress):
-                pages.site_files(report, config, output)
-            if write:
-                with _stage(report, "write", progress):
-                    report.written = commit(output)
-    if write:
-        cache.save_render_key(config.root, rendered_from)
-        if discovered:
-            _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
-        new_keys = pinned | keys
-        if new_keys != pinned:
-            _replace_file(config.keys_path, dump_pinned(new_keys))
-    return report
+        return WriteReport((), len(in_place), ())
+    cache.save_render_key(config.root, "")  # until this run's files are all in place
+    # Rendered files go straight to the staging folder, and into docs/ only at `commit`.
+    with staged_output(docs_dir, record) as output:
+        with _stage(report, "render", progress):
+            pages.site_files(report, config, output)
+        with _stage(report, "write", progress):
+            written = commit(output)
+    cache.save_render_key(config.root, rendered_from)
+    return written
 
 
 def _replace_file(path: Path, text: str) -> None:
