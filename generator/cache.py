@@ -15,9 +15,14 @@ import importlib.metadata
 import json
 from dataclasses import asdict, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.models import Paper, Problem, Severity, Source, Topic
 from generator.summaries import Summary, summary_key
+
+if TYPE_CHECKING:  # the pipeline imports this module
+    from generator.config import Config
+    from generator.pipeline import Report
 
 ANALYSIS_MODULES = ("analysis", "topics", "tags", "summaries", "related", "text", "normalize", "models", "cache")
 LIBRARIES = ("numpy", "scipy", "sklearn")  # an upgrade may change topics or neighbours
@@ -111,7 +116,7 @@ RENDER_LIBRARIES = ("jinja2", "PyYAML", "bibtexparser", "pylatexenc")
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 
 
-def render_key(report: object, config: object, hand_written: list[str]) -> str:
+def render_key(report: Report, config: Config, hand_written: list[str]) -> str:
     """A hash of everything the site's files are rendered from: the run's report (papers,
     topics, merges, problems), the configuration, the hand-written pages the navigation
     lists, and the generator's code and templates. Equal keys give byte-identical files."""

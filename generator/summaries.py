@@ -36,6 +36,10 @@ class _Cue:
 
 
 _SUBJECT = ("we", "this", "our")
+_PROPOSAL_VERBS = (
+    *("propose", "present", "introduce", "develop", "design", "build", "release", "offer"),
+    *("contribute", "devise", "construct", "create", "curate", "formulate", "extend"),
+)
 _CONTRIBUTION_CUES = [
     _Cue(
         re.compile(
@@ -43,11 +47,7 @@ _CONTRIBUTION_CUES = [
             re.I,
         ),
         5,
-        (
-            _SUBJECT,
-            ("propose", "present", "introduce", "develop", "design", "build", "release", "offer")
-            + ("contribute", "devise", "construct", "create", "curate", "formulate", "extend"),
-        ),
+        (_SUBJECT, _PROPOSAL_VERBS),
         proposal=True,
     ),
     _Cue(
@@ -108,8 +108,9 @@ _AUTHORS = re.compile(r"\b(we|our|us|this (paper|work|study|article)|here)\b", r
 # The word prefixes these two can match only with (as `_Cue.needs`).
 _RELEASE_NEEDS = (("releas", "open", "available"),)
 _AUTHORS_NEEDS = (("we", "our", "us", "this", "here"),)
+_ANAPHORIC_OBJECT_NEEDS = (("we",), _PROPOSAL_VERBS)  # "we propose this …"
 # Each group of prefixes is one bit; a word sets the bits of the groups it can satisfy.
-_GROUPS = list(dict.fromkeys(group for needs in [c.needs for c in _CONTRIBUTION_CUES] + [_RELEASE_NEEDS, _AUTHORS_NEEDS] for group in needs))
+_GROUPS = list(dict.fromkeys(group for needs in [c.needs for c in _CONTRIBUTION_CUES] + [_RELEASE_NEEDS, _AUTHORS_NEEDS, _ANAPHORIC_OBJECT_NEEDS] for group in needs))
 
 
 def _bits(needs: tuple[tuple[str, ...], ...]) -> int:
@@ -118,6 +119,7 @@ def _bits(needs: tuple[tuple[str, ...], ...]) -> int:
 
 _CUE_BITS = [_bits(cue.needs) for cue in _CONTRIBUTION_CUES]
 _RELEASE_BITS, _AUTHORS_BITS = _bits(_RELEASE_NEEDS), _bits(_AUTHORS_NEEDS)
+_ANAPHORIC_OBJECT_BITS = _bits(_ANAPHORIC_OBJECT_NEEDS)
 _PROBLEM_OPENING = re.compile(r"(however|but|yet|unfortunately|despite)\b", re.I)
 # A TL;DR must stand alone. A sentence that opens by pointing back ("These techniques …",
 # "By combining them, …", "It …") does not, nor one whose contribution is something named
@@ -209,7 +211,7 @@ def _points_back(sentence: str, name: str, bits: int) -> bool:
     opening = _LEAD_IN.sub("", sentence)
     if _ANAPHORIC_OPENING.match(opening):
         return not (name and _METHOD_BACK_REFERENCE.match(opening))
-    return _may_match(_CUE_BITS[0], bits) and bool(_ANAPHORIC_OBJECT.search(sentence))
+    return _may_match(_ANAPHORIC_OBJECT_BITS, bits) and bool(_ANAPHORIC_OBJECT.search(sentence))
 
 
 def _sentence_bits(sentence: str) -> int:
