@@ -24,11 +24,12 @@ def analyse(
         return [*taxonomy, OTHER], papers, problems
     # Counted once, for topic scores and (papers' rows only) for tags and related papers.
     corpus = topics.guided_corpus(papers, taxonomy)
-    assignments = topics.assign_guided(papers, taxonomy, corpus)
+    title_counts = corpus.counter.transform([paper.title for paper in papers])
+    assignments = topics.assign_guided(papers, taxonomy, corpus, title_counts)
     slugs = {topic.slug for topic in taxonomy} | {OTHER.slug}
     _, matrix = corpus.weighted(slice(0, len(papers)))
     terms = corpus.terms
-    paper_tags = tags.tag_papers(papers, config.tags, matrix, terms)
+    paper_tags = tags.tag_papers(papers, config.tags, matrix, terms, tags.document_frequency(title_counts))
     neighbours = related.related_indices(matrix, identities=[paper.key for paper in papers])
     enriched = []
     for index, (paper, assignment, summary) in enumerate(zip(papers, assignments, summaries.summarize_all(papers, known_summaries))):

@@ -12,10 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from typing import NamedTuple
 
 import numpy as np
+import snowballstemmer
 from scipy.sparse import csr_matrix
 
 from generator.models import Paper
@@ -117,10 +118,28 @@ _ANCHORS = {tag: anchors(pattern) for tag, pattern in METHOD_FAMILIES.items()}
 
 @lru_cache(maxsize=1 << 16)  # a corpus has few distinct tags, each folded many times
 def fold(tag: str) -> str:
-    """Two tags are the same when this key is: `LoRA`, `lora`, `Lo-RA`, `LoRAs`; and in
-    British or American spelling (`optimisation`, `modelling`)."""
-    key = _BRITISH.sub("iz", re.sub(r"[^a-z0-9]", "", tag.casefold()))
-    key = _DOUBLED.sub(r"\1", key)
+    """Two tags are the same when this key is: `LoRA`, `lora`, `Lo-RA`, `LoRAs`; in British
+    or American spelling (`optimisation`, `modelling`); and in the word forms of one stem
+    (`computational resources`, `computing resources`; `data stored`, `data storing`)."""
+    words = _BRITISH.sub("iz", tag.casefold()).replace("-", " ").split()
+    key = "".join(_stem_word(re.sub(r"[^a-z0-9]", "", word)) for word in words)
+    key = key[:-1] if len(key) > 3 and key.endswith("s") else key  # the stemmer keeps "llms"
+    # "fine-tune" stems word by word to "finetune", "finetuning" whole to "finetun".
+    key = key[:-1] if len(key) > 3 and key.endswith("e") else key
+    return _DOUBLED.sub(r"\1", key)
+
+
+_STEMMER = snowballstemmer.stemmer("english")  # Porter2, the standard English stemmer
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem_word(word: str) -> str:
+    return _STEMMER.stemWord(word) if word.isalpha() else word
+
+
+def spelling_key(word: str) -> str:
+    """Case, hyphens and a plural aside, the same word: `pretraining` is `pre-training`."""
+    key = re.sub(r"[^a-z0-9]", "", word.casefold())
     return key[:-1] if len(key) > 3 and key.endswith("s") else key
 
 
@@ -170,6 +189,7 @@ _EVALUATIVE_WORDS = frozenset(  # a word list reads better as text
     whole wide ability applications approach aspect challenge challenges demand factor factors field
     goal insights issue issues manner number paper paradigm practice progress range research set
     size study subset success task value way work order orders magnitude thousands millions billions trillions
+    findings solution solutions scalable unlike short close robust
     """.split()  # noqa: SIM905
 )
 _REPORTING_VERBS = frozenset(  # a word list reads better as text
@@ -180,41 +200,118 @@ _REPORTING_VERBS = frozenset(  # a word list reads better as text
     offer offers outperform outperforms outperformed perform performs predict predicting produce
     produces propose proposed provide provides reduce reduces reducing remove removes removing
     require required requires requiring sacrifice sacrificing show shows shown yield yields
+    explore explores exploring fall falls get gets getting offering reveal reveals revealing
     """.split()  # noqa: SIM905
 )
 _LINKING_WORDS = frozenset({"of", "for", "in", "on", "the", "and", "to", "with", "by", "from", "at", "a", "an"})
 _NOT_ADVERBS = frozenset({"early", "family", "assembly", "anomaly", "supply", "poly", "fly", "reply", "italy"})
+# Heads of phrases that measure something rather than name it: "computational cost", "GPU
+# hours", "accuracy drop", "memory requirements" say how much, not what a paper is about.
+_MEASURE_HEADS = frozenset(  # a word list reads better as text
+    """
+    accuracy amount bound bounds budget budgets capability capabilities capacity choice choices
+    consumption cost costs demand demands degree drop drops effort efforts efficiency extent framework frameworks
+    day days gain gains hour hours improvement improvements landscape landscapes level levels metric
+    metrics module modules overhead overheads parameter parameters performance power process
+    processes quality reduction reductions relationship relationships requirement requirements resource resources
+    result results sample samples shape speed speeds speedup speedups stage stages time times
+    usage variant variants volume volumes
+    """.split()  # noqa: SIM905
+)
+# Words that say how fast, how many or which one: "faster inference", "constant GPU",
+# "second stage".
+_QUANTITY_WORDS = frozenset(  # a word list reads better as text
+    """
+    average cheaper constant faster fewer first fixed less many maximum minimum more multiple
+    second several single slower third total
+    """.split()  # noqa: SIM905
+)
+# A key phrase must end in a noun; these endings mark adjectives ("agnostic", "historical",
+# "generative adversarial" cut short), but for the nouns that share them.
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "able", "ible", "ful")
+_NOUNS_LIKE_ADJECTIVES = frozenset(  # a word list reads better as text
+    """
+    alternative approval archive arithmetic critic derivative graphic heuristic incentive
+    initiative interval logic manual material mechanic objective perspective potential primitive
+    proposal removal representative retrieval signal survival table terminal topic traffic
+    tutorial variable
+    """.split()  # noqa: SIM905
+)
 
 
 def is_topical_phrase(phrase: str) -> bool:
     """Whether a key phrase names a subject ("activation memory", "graph sampling") rather
-    than praising or reporting ("offers significant", "highly effective")."""
+    than praising, reporting or measuring ("offers significant", "highly effective",
+    "computational cost")."""
     words = phrase.lower().replace("-", " ").split()
+    head = phrase.lower().split()[-1].replace("-", "") if words else ""
+    if not words or head in _MEASURE_HEADS:
+        return False
+    if head.endswith(_ADJECTIVE_ENDINGS) and head not in _NOUNS_LIKE_ADJECTIVES:
+        return False
+    if len(phrase.split()) > 1 and head.endswith("ed"):
+        return False  # "data stored": a clause cut short, not a name
     return not any(
         word in _LINKING_WORDS  # "order of magnitude", "quality of machine": cut or vague
-        or word in _EVALUATIVE_WORDS or word in _REPORTING_VERBS or (word.endswith("ly") and word not in _NOT_ADVERBS) for word in words
+        or word in _EVALUATIVE_WORDS
+        or word in _REPORTING_VERBS
+        or word in _QUANTITY_WORDS
+        or (word.endswith("ly") and word not in _NOT_ADVERBS)
+        for word in words
     )
 
 
-def key_phrases(paper: Paper, row: csr_matrix | _Row, terms: np.ndarray, document_frequency: np.ndarray, limit: int) -> list[str]:
+def key_phrases(
+    paper: Paper,
+    row: csr_matrix | _Row,
+    terms: np.ndarray,
+    frequency: TermFrequency,
+    limit: int,
+    taken: tuple[str, ...] = (),
+    spellings: dict[str, str] | None = None,
+) -> list[str]:
     """The paper's highest-weighted terms that at least one other paper shares and that
     name a subject, as the paper writes them: phrases first ("activation memory" says more
-    than "activation"), then single words when there are too few phrases."""
-    order = np.argsort(-row.data, kind="stable")
-    shared = [str(terms[index]) for index in row.indices[order] if document_frequency[index] >= 2]
-    written = written_forms(f"{paper.title}. {paper.abstract}")
+    than "activation"), then single words when there are too few phrases.
 
-    def subjects(words: int) -> Iterator[str]:
+    Terms some paper has in its title come first: titles name subjects, so a phrase no
+    title uses ("falls short", "widespread adoption") is taken only when nothing else is
+    left. None shares a word with a tag in `taken` or with another key phrase: "click-through
+    rate" and "rate prediction" are pieces of one phrase. A word with a canonical spelling
+    in `spellings` (by `spelling_key`) is written that way: "pretraining data" → "pre-training
+    data"."""
+    order = np.argsort(-row.data, kind="stable")
+    shared = [int(index) for index in row.indices[order] if frequency.papers[index] >= 2]
+    written = written_forms(f"{paper.title}. {paper.abstract}")
+    used_words = {fold(word) for tag in taken for word in tag.split()}
+    spellings = spellings or {}
+
+    def subjects(words: int, titled: bool) -> Iterator[str]:
         """Terms of `words` words that name a subject; single words of more than three letters."""
-        for term in shared:
-            if term.count(" ") + 1 != words or term not in written:
+        for index in shared:
+            term = str(terms[index])
+            if term.count(" ") + 1 != words or term not in written or (titled and not frequency.titles[index]):
                 continue
-            form = display_form(written[term])
-            if is_topical_phrase(form) and (words > 1 or len(form) > 3):
+            form = " ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split())
+            folded = {fold(word) for word in form.split()}
+            if is_topical_phrase(form) and (words > 1 or len(form) > 3) and not folded & used_words:
+                used_words.update(folded)
                 yield form
 
-    phrases = list(islice(subjects(2), limit))
-    return phrases + list(islice(subjects(1), limit - len(phrases)))
+    tiers = (subjects(2, True), subjects(2, False), subjects(1, True), subjects(1, False))
+    return list(islice(chain.from_iterable(tiers), limit))
+
+
+class TermFrequency(NamedTuple):
+    """Per term of the corpus: how many papers use it, and how many titles."""
+
+    papers: np.ndarray
+    titles: np.ndarray
+
+
+def document_frequency(counts: csr_matrix) -> np.ndarray:
+    """Per column, the number of rows where it occurs."""
+    return np.asarray((counts > 0).sum(axis=0)).ravel()
 
 
 def choose_tags(candidates: list[str], canonical: dict[str, str]) -> tuple[str, ...]:
@@ -229,19 +326,29 @@ def choose_tags(candidates: list[str], canonical: dict[str, str]) -> tuple[str, 
 
 
 def tag_papers(
-    papers: list[Paper], vocabulary: tuple[str, ...], matrix: csr_matrix | None, terms: np.ndarray | None
+    papers: list[Paper],
+    vocabulary: tuple[str, ...],
+    matrix: csr_matrix | None,
+    terms: np.ndarray | None,
+    title_frequency: np.ndarray | None = None,
 ) -> list[tuple[str, ...]]:
-    """Tags for each paper, in the order of `papers`."""
+    """Tags for each paper, in the order of `papers`. `matrix` holds the papers' term
+    weights; `title_frequency`, per term, how many titles use it (unknown: none)."""
     patterns = vocabulary_patterns(vocabulary) | _COMPILED
     required = vocabulary_anchors(vocabulary) | _ANCHORS
     canonical = {fold(tag): tag for tag in list(METHOD_FAMILIES) + list(vocabulary)}
-    document_frequency = np.asarray((matrix > 0).sum(axis=0)).ravel() if matrix is not None else None
+    spellings = {spelling_key(tag): tag for tag in list(METHOD_FAMILIES) + list(vocabulary) if " " not in tag}
+    frequency = None
+    if matrix is not None:
+        in_papers = document_frequency(matrix)
+        frequency = TermFrequency(in_papers, title_frequency if title_frequency is not None else np.zeros_like(in_papers))
 
     def tags_of(index: int) -> tuple[str, ...]:
         paper = papers[index]
         candidates = list(paper.tag_overrides) + matched_tags(paper, patterns, required)
-        if len({fold(c) for c in candidates}) < MIN_TAGS and matrix is not None and terms is not None:
-            candidates += key_phrases(paper, _row(matrix, index), terms, document_frequency, MIN_TAGS)
+        if len({fold(c) for c in candidates}) < MIN_TAGS and frequency is not None and terms is not None:
+            row = _row(matrix, index)
+            candidates += key_phrases(paper, row, terms, frequency, MIN_TAGS, tuple(candidates), spellings)
         return choose_tags(candidates, canonical)
 
     return one_spelling(fork_map(tags_of, range(len(papers))), canonical)

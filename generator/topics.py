@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from scipy.sparse import csr_matrix
 from sklearn.decomposition import NMF
 from sklearn.preprocessing import normalize
 
@@ -68,15 +69,17 @@ def guided_corpus(papers: list[Paper], topics: list[Topic]) -> Corpus:
     return count_corpus([paper_text(p) for p in papers] + [topic_text(t) for t in topics], papers=len(papers))
 
 
-def topic_scores(papers: list[Paper], topics: list[Topic], corpus: Corpus | None = None) -> np.ndarray:
+def topic_scores(papers: list[Paper], topics: list[Topic], corpus: Corpus | None = None, title_counts: csr_matrix | None = None) -> np.ndarray:
     """papers × topics: cosine similarity of each paper to each topic's own words, plus a
     bonus for its title's (the author's one-line summary). Sparse products: O(n·k).
-    `corpus` is `guided_corpus(papers, topics)`, when the caller has counted it already."""
+    `corpus` is `guided_corpus(papers, topics)` and `title_counts` the titles counted by its
+    counter, when the caller has counted them already."""
     corpus = corpus or guided_corpus(papers, topics)
     transformer, matrix = corpus.weighted()
     paper_vectors = normalize(matrix[: len(papers)])
     topic_vectors = normalize(matrix[len(papers) : len(papers) + len(topics)])
-    title_vectors = normalize(transformer.transform(corpus.counter.transform([p.title for p in papers])))
+    title_counts = title_counts if title_counts is not None else corpus.counter.transform([p.title for p in papers])
+    title_vectors = normalize(transformer.transform(title_counts))
     return (paper_vectors @ topic_vectors.T).toarray() + TITLE_BONUS * (title_vectors @ topic_vectors.T).toarray()
 
 
@@ -84,10 +87,10 @@ def other_threshold(best: np.ndarray) -> float:
     return max(OTHER_FLOOR, OTHER_RELATIVE * float(np.median(best))) if len(best) else OTHER_FLOOR
 
 
-def assign_guided(papers: list[Paper], topics: list[Topic], corpus: Corpus | None = None) -> list[Assignment]:
+def assign_guided(papers: list[Paper], topics: list[Topic], corpus: Corpus | None = None, title_counts: csr_matrix | None = None) -> list[Assignment]:
     if not papers or not topics:
         return [Assignment(OTHER_SLUG, (), 0.0) for _ in papers]
-    scores = topic_scores(papers, topics, corpus)
+    scores = topic_scores(papers, topics, corpus, title_counts)
     threshold = other_threshold(scores.max(axis=1))
     return [_assignment(row, topics, threshold) for row in scores]
 

@@ -11,22 +11,39 @@ from tests.paper_factory import make_paper
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("LoRA", "lora"), ("LoRA", "Lo-RA"), ("LoRAs", "LoRA"), ("optimisation algorithm", "optimization algorithm"), ("language modelling", "language modeling")],
+    [
+        *(("LoRA", "lora"), ("LoRA", "Lo-RA"), ("LoRAs", "LoRA"), ("LLMs", "LLM"), ("KV cache", "kv-caches")),
+        *(("optimisation algorithm", "optimization algorithm"), ("language modelling", "language modeling")),
+        *(("fine-tuning", "finetuning"), ("fine-tune", "finetuning"), ("pre-training", "pretraining")),
+        *(("computational resources", "computing resources"), ("data stored", "data storing"), ("large-batch training", "large batch training")),
+    ],
 )
 def test_spellings_of_one_tag_fold_together(first: str, second: str):
     assert tags.fold(first) == tags.fold(second)
 
 
 def test_different_tags_stay_apart():
-    assert len({tags.fold(t) for t in ["LoRA", "MoE", "FP8", "INT8", "KV cache", "pruning", "sparsity"]}) == 7
+    different = ["LoRA", "MoE", "FP8", "INT8", "KV cache", "pruning", "sparsity", "general", "generation", "data", "date"]
+    assert len({tags.fold(t) for t in different}) == len(different)
 
 
-@pytest.mark.parametrize("phrase", ["offers significant", "key factor", "highly effective", "outperforms baselines", "order of magnitude", "promising research"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        *("offers significant", "key factor", "highly effective", "outperforms baselines", "order of magnitude", "promising research"),
+        # measures, not subjects
+        *("computational cost", "GPU hours", "memory requirements", "accuracy drop", "inference speed-up", "faster inference"),
+        # cut short before their noun, or no noun at all
+        *("generative adversarial", "data stored", "agnostic", "historical"),
+    ],
+)
 def test_praise_reports_and_cut_phrases_are_not_key_phrases(phrase: str):
     assert not tags.is_topical_phrase(phrase)
 
 
-@pytest.mark.parametrize("phrase", ["activation memory", "graph sampling", "early exit", "click-through rate", "fault tolerance"])
+@pytest.mark.parametrize(
+    "phrase", ["activation memory", "graph sampling", "early exit", "click-through rate", "fault tolerance", "dense retrieval", "physics", "objective"]
+)
 def test_subjects_are_key_phrases(phrase: str):
     assert tags.is_topical_phrase(phrase)
 
@@ -56,3 +73,38 @@ def test_every_paper_gets_two_to_six_tags_from_key_phrases_when_no_family_matche
     found = tags.tag_papers(papers, (), matrix, corpus.terms)
     assert all(tags.MIN_TAGS <= len(t) <= tags.MAX_TAGS for t in found), found
     assert all(tags.is_topical_phrase(tag) for t in found for tag in t)
+
+
+def _key_phrases_of(papers, index: int, taken: tuple[str, ...] = (), spellings: dict[str, str] | None = None) -> list[str]:
+    corpus = count_corpus([paper_text(p) for p in papers])
+    _, matrix = corpus.weighted()
+    titles = corpus.counter.transform([p.title for p in papers])
+    frequency = tags.TermFrequency(tags.document_frequency(matrix), tags.document_frequency(titles))
+    return tags.key_phrases(papers[index], tags._row(matrix, index), corpus.terms, frequency, 2, taken, spellings)
+
+
+def test_key_phrases_some_title_uses_come_before_those_only_abstracts_use():
+    abstract = "Residual streams, " * 8 + "and {}."
+    papers = [
+        make_paper("Gradient checkpointing for deep nets", key="a", abstract=abstract.format("gradient checkpointing")),
+        make_paper("Checkpoint placement", key="b", abstract=abstract.format("gradient checkpointing")),
+    ]
+    assert _key_phrases_of(papers, 0)[0] == "gradient checkpointing"
+
+
+def test_key_phrases_are_not_pieces_of_a_tag_already_given():
+    papers = [
+        make_paper("Click-through rate prediction at scale", key="a", abstract="Click-through rate prediction with rate prediction models and feature crosses."),
+        make_paper("Feature crosses for click-through rate prediction", key="b", abstract="Rate prediction of click-through rate with feature crosses."),
+    ]
+    found = _key_phrases_of(papers, 0, taken=("click-through rate",))
+    assert not any("rate" in phrase.split() for phrase in found), found
+
+
+def test_key_phrases_spell_known_words_canonically():
+    papers = [
+        make_paper("Pretraining data curation", key="a", abstract="We curate pretraining data. Pretraining data matters."),
+        make_paper("Pretraining data at scale", key="b", abstract="Pretraining data mixtures and pretraining data filters."),
+    ]
+    found = _key_phrases_of(papers, 0, spellings={tags.spelling_key("pre-training"): "pre-training"})
+    assert "pre-training data" in found, found
