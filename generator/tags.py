@@ -239,6 +239,17 @@ _NOUNS_LIKE_ADJECTIVES = frozenset(  # a word list reads better as text
 )
 
 
+def is_uninformative(term: str) -> bool:
+    """Whether a term says how good, how much or what was done rather than what: "size",
+    "cost", "derive", "computational cost". Looser than `is_topical_phrase`: in a phrase
+    only measures, reports and quantities count ("batch size" names a thing)."""
+    words = term.lower().split()
+    if len(words) == 1:
+        word = words[0]
+        return word in _EVALUATIVE_WORDS or word in _REPORTING_VERBS or word in _QUANTITY_WORDS or word.replace("-", "") in _MEASURE_HEADS
+    return not words or words[-1].replace("-", "") in _MEASURE_HEADS or any(word in _REPORTING_VERBS or word in _QUANTITY_WORDS for word in words)
+
+
 def is_topical_phrase(phrase: str) -> bool:
     """Whether a key phrase names a subject ("activation memory", "graph sampling") rather
     than praising, reporting or measuring ("offers significant", "highly effective",

@@ -26,6 +26,7 @@ from sklearn.preprocessing import normalize
 
 from generator.config import slugify
 from generator.models import Paper, Topic
+from generator.tags import is_uninformative
 from generator.text import Corpus, count_corpus, fit_corpus, paper_text, surface_forms
 
 OTHER_SLUG = "other"
@@ -141,12 +142,13 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
     used = {OTHER_SLUG, "index"}  # topics/index.md lists the topics
     for index, component in enumerate(_distinctiveness(model.components_)):
         members = np.argsort(-weights[:, index], kind="stable")[:SURFACE_PAPERS]
-        forms = surface_forms(" ".join(f"{sample[i].title}. {sample[i].abstract}" for i in members))
-        top_terms = _distinctive_terms(component, terms, forms)
+        members_text = " ".join(f"{sample[i].title}. {sample[i].abstract}" for i in members)
+        top_terms = _distinctive_terms(component, terms, surface_forms(members_text))
         if not top_terms:
             continue
-        title = _topic_title(top_terms)
-        slug = _unique_slug(slugify(" ".join(top_terms[:2])), used)
+        naming = name_terms(top_terms, members_text)
+        title = _topic_title(naming)
+        slug = _unique_slug(slugify(" ".join(naming[:2])), used)
         topics.append(Topic(slug, title, f"Papers about {_join(top_terms[:6])}.", tuple(top_terms)))
     return topics
 
@@ -188,6 +190,39 @@ def _distinctive_terms(component: np.ndarray, terms: np.ndarray, forms: dict[str
         keys.append(words)
         weights.append(float(component[index]))
     return chosen
+
+
+def name_terms(top_terms: list[str], text: str) -> list[str]:
+    """The three terms that name a topic: the first of its top terms that say something
+    ("size", "cost" and "metrics" do not) and that are not one thing twice ("Sequence
+    length" and "long sequence"). An acronym and a word that `text`, the topic's papers,
+    spells it out with ("FL", "federated") become that phrase: "federated learning". All
+    of `top_terms` still describe the topic for assignment."""
+    chosen: list[str] = []
+    for term in top_terms:
+        words = {fold(word) for word in re.split(r"[\s-]+", term)}
+        if is_uninformative(term) or any(words & {fold(w) for w in re.split(r"[\s-]+", other)} for other in chosen):
+            continue
+        for index, other in enumerate(chosen):
+            if spelled := _spelled_out(term, other, text) or _spelled_out(other, term, text):
+                chosen[index] = spelled
+                break
+        else:
+            chosen.append(term)
+        if len(chosen) == 3:
+            break
+    return chosen or top_terms[:3]
+
+
+def _spelled_out(acronym: str, word: str, text: str) -> str:
+    """How `text` writes `acronym` out as a phrase starting with `word` ("FL": "federated
+    learning", "GNN": "graph neural networks"); empty if it does not."""
+    letters = acronym.lower()
+    if not (acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 5) or " " in word or letters[0] != word[:1].lower():
+        return ""
+    rest = "".join(rf"[\s-]+{letter}\w*" for letter in letters[1:])
+    found = re.search(rf"\b{re.escape(word)}{rest}\b", text, re.I)
+    return found[0].lower() if found else ""
 
 
 def _abbreviates(form: str, chosen: list[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from generator.topics import _distinctive_terms
+from generator.topics import _distinctive_terms, name_terms
 
 
 def names(weights: dict[str, float]) -> list[str]:
@@ -23,3 +23,22 @@ def test_a_weak_phrase_leaves_a_broad_word_alone() -> None:
 
 def test_function_words_name_nothing() -> None:
     assert "does" not in names({"does": 1.0, "reason": 0.8, "chain": 0.5})
+
+
+def test_a_name_skips_words_that_measure_or_praise() -> None:
+    assert name_terms(["batch size", "size", "cost", "ResNet-50", "significant", "CIFAR-100"], "") == ["batch size", "ResNet-50", "CIFAR-100"]
+
+
+def test_a_name_does_not_say_one_thing_twice() -> None:
+    assert name_terms(["sequence length", "parallelism", "long sequence", "context"], "") == ["sequence length", "parallelism", "context"]
+
+
+def test_an_acronym_and_its_first_word_become_the_phrase_the_papers_write() -> None:
+    text = "Federated learning (FL) trains on clients. In FL, heterogeneity hurts federated learning."
+    assert name_terms(["FL", "federated", "heterogeneity", "clients"], text) == ["federated learning", "heterogeneity", "clients"]
+    text = "Graph neural networks (GNNs) pass messages between nodes."
+    assert name_terms(["graph", "GNN", "nodes", "messages"], text) == ["graph neural networks", "nodes", "messages"]
+
+
+def test_an_acronym_the_papers_never_spell_out_stays() -> None:
+    assert name_terms(["FL", "federated", "clients"], "FL and federated averaging.") == ["FL", "federated", "clients"]
