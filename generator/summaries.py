@@ -171,7 +171,9 @@ _LEAD_IN = re.compile(
 _SHORT_NAME = re.compile(r"^([A-Z0-9][\w.\-²³+]*(?: [A-Z0-9][\w.\-]*)?)\s*:")
 _CLAIM = re.compile(
     r"(\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?)\s?(×|x\b|%|times\b)\s*"
-    r"((?:lower|less|fewer|more|higher|faster|smaller|larger|reduction|speed-?ups?|improvement|increase|decrease|savings?|compression|throughput|memory|accuracy|cheaper|better)\b(?:\s+(?:in\s+)?[a-zA-Z-]+)?)",
+    r"((?:lower|less|fewer|more|higher|faster|smaller|larger|reduction|speed-?ups?|improvement|increase|decrease|savings?|compression|throughput|memory|accuracy|cheaper|better)\b"
+    # and what it is of ("in latency"), but not a word that only starts a phrase ("in the")
+    r"(?:\s+(?:in\s+)?(?!(?:the|a|an|and|or|of|in|with|for|to|on|at|by|over|than|compared|while|when|as|its|their|our)\b)[a-zA-Z-]+)?)",
     re.I,
 )
 

@@ -189,7 +189,7 @@ _EVALUATIVE_WORDS = frozenset(  # a word list reads better as text
     whole wide ability applications approach aspect challenge challenges demand factor factors field
     goal insights issue issues manner number paper paradigm practice progress range research set
     size study subset success task value way work order orders magnitude thousands millions billions trillions
-    findings solution solutions scalable unlike short close robust
+    findings solution solutions scalable unlike short close robust methods opportunities directions lessons
     """.split()  # noqa: SIM905
 )
 _REPORTING_VERBS = frozenset(  # a word list reads better as text

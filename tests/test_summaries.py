@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from eval.evaluate import sample_papers
 from generator import parallel, summaries
+from generator.summaries import claims
 
 
 def test_parallel_summaries_equal_serial_ones_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,3 +186,16 @@ def test_a_number_does_not_demote_a_proposal() -> None:
         "Our experiments show that training on hard samples speeds up convergence on every network we tried."
     )
     assert summaries.contribution_sentence(abstract).startswith("We propose HardBatch")
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("It runs 3.25× faster in training and uses 50% less memory.", ("3.25× faster in training", "50% less memory")),
+        ("We see 3x speedups in the end-to-end time.", ("3× speedups",)),  # not "speedups in the"
+        ("A 4 times reduction of cost, 30 % fewer parameters than LoRA.", ("4× reduction", "30% fewer parameters")),
+        ("Accuracy rose from 70% to 80%.", ()),  # a percentage is no claim without what it measures
+    ],
+)
+def test_quantitative_claims_say_what_changed_and_by_how_much(abstract: str, expected: tuple[str, ...]):
+    assert claims(abstract) == expected
