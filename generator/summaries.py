@@ -36,6 +36,8 @@ class _Cue:
 
 
 _SUBJECT = ("we", "this", "our")
+# What authors call their own text: "this survey presents …" is a contribution as "we present" is.
+_SELF = r"(?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter)"
 _PROPOSAL_VERBS = (
     *("propose", "present", "introduce", "develop", "design", "build", "release", "offer"),
     *("contribute", "devise", "construct", "create", "curate", "formulate", "extend"),
@@ -43,7 +45,7 @@ _PROPOSAL_VERBS = (
 _CONTRIBUTION_CUES = [
     _Cue(
         re.compile(
-            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(have\s+)?(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)",
+            rf"\b(we|this {_SELF}|our {_SELF})\s+(have\s+)?(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)",
             re.I,
         ),
         5,
@@ -96,7 +98,7 @@ _CONTRIBUTION_CUES = [
         (("this", "here", "address", "aim"),),
     ),
     _Cue(re.compile(r"\b(called|named|dubbed|termed)\b", re.I), 1, (("called", "named", "dubbed", "termed"),)),
-    _Cue(re.compile(r"\b(we|this (paper|work))\s+(\w+ly\s+)?provides?\b", re.I), 2, (("we", "this"), ("provide",))),
+    _Cue(re.compile(rf"\b(we|this {_SELF})\s+(\w+ly\s+)?provides?\b", re.I), 2, (("we", "this"), ("provide",))),
 ]
 # A follow-up ("Furthermore, we also …") adds to the contribution; it is not the main one.
 _FOLLOW_UP = re.compile(
@@ -104,13 +106,20 @@ _FOLLOW_UP = re.compile(
     re.I,
 )
 _RELEASE = re.compile(r"\b(releas(e|es|ed|ing)|open-sourc(e|ed|ing)|(publicly|freely) available|available (at|on|online))\b", re.I)
-_AUTHORS = re.compile(r"\b(we|our|us|this (paper|work|study|article)|here)\b", re.I)
-# The word prefixes these two can match only with (as `_Cue.needs`).
+_AUTHORS = re.compile(rf"\b(we|our|us|this {_SELF}|here)\b", re.I)
+# The word prefixes these patterns can match only with (as `_Cue.needs`).
 _RELEASE_NEEDS = (("releas", "open", "available"),)
 _AUTHORS_NEEDS = (("we", "our", "us", "this", "here"),)
 _ANAPHORIC_OBJECT_NEEDS = (("we",), _PROPOSAL_VERBS)  # "we propose this …"
+_PRONOUN_OBJECT_NEEDS = (("we",), ("them",))  # "we categorize them …"
 # Each group of prefixes is one bit; a word sets the bits of the groups it can satisfy.
-_GROUPS = list(dict.fromkeys(group for needs in [c.needs for c in _CONTRIBUTION_CUES] + [_RELEASE_NEEDS, _AUTHORS_NEEDS, _ANAPHORIC_OBJECT_NEEDS] for group in needs))
+_GROUPS = list(
+    dict.fromkeys(
+        group
+        for needs in [c.needs for c in _CONTRIBUTION_CUES] + [_RELEASE_NEEDS, _AUTHORS_NEEDS, _ANAPHORIC_OBJECT_NEEDS, _PRONOUN_OBJECT_NEEDS]
+        for group in needs
+    )
+)
 
 
 def _bits(needs: tuple[tuple[str, ...], ...]) -> int:
@@ -120,12 +129,12 @@ def _bits(needs: tuple[tuple[str, ...], ...]) -> int:
 _CUE_BITS = [_bits(cue.needs) for cue in _CONTRIBUTION_CUES]
 _RELEASE_BITS, _AUTHORS_BITS = _bits(_RELEASE_NEEDS), _bits(_AUTHORS_NEEDS)
 _ANAPHORIC_OBJECT_BITS = _bits(_ANAPHORIC_OBJECT_NEEDS)
+_PRONOUN_OBJECT_BITS = _bits(_PRONOUN_OBJECT_NEEDS)
 _PROBLEM_OPENING = re.compile(r"(however|but|yet|unfortunately|despite)\b", re.I)
 # A TL;DR must stand alone. A sentence that opens by pointing back ("These techniques …",
 # "By combining them, …", "It …") does not, nor one whose contribution is something named
 # earlier ("we extend this idea"). "This paper/work/study" points at the paper itself,
 # "It is known that …" at nothing.
-_SELF = r"(?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter)"
 # "These results show that X": what points back is the evidence; the finding X stands alone.
 _EVIDENCE = r"(?:results|findings|experiments|observations|analyses|evaluations|measurements)"
 _BACK_REFERENCE = rf"(?:(?:this|these|those|such|the (?:above|aforementioned|latter|former|resulting))\b(?!\s+(?:{_SELF}|{_EVIDENCE})\b)|(?:they|them|its|their)\b|it\b(?!\s+(?:is|was|has been|remains|becomes)\s+(?:\w+\s+){{0,3}}?(?:that|to|whether|how)\b))"
@@ -137,6 +146,7 @@ _ANAPHORIC_OBJECT = re.compile(
     rf"\bwe\s+(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)\w*\s+(?:this|these|those|such)\b(?!\s+{_SELF}\b)",
     re.I,
 )
+_PRONOUN_OBJECT = re.compile(r"\bwe\s+(?:\w+ly\s+)?\w+\s+them\b", re.I)  # "we categorize them": what are they?
 # Pointing back at the paper's own method can be resolved: "This approach" is its short name.
 _METHOD_NOUN = r"(?:approach|method|methodology|framework|system|technique|algorithm|architecture|design|scheme|strategy|mechanism|model|library|tool|optimizer|recipe|pipeline)"
 _METHOD_BACK_REFERENCE = re.compile(rf"^(?:this|the (?:proposed|resulting)) {_METHOD_NOUN}\b", re.I)
@@ -213,6 +223,8 @@ def _points_back(sentence: str, name: str, bits: int) -> bool:
     opening = _LEAD_IN.sub("", sentence)
     if _ANAPHORIC_OPENING.match(opening):
         return not (name and _METHOD_BACK_REFERENCE.match(opening))
+    if _may_match(_PRONOUN_OBJECT_BITS, bits) and _PRONOUN_OBJECT.search(sentence):
+        return True
     return _may_match(_ANAPHORIC_OBJECT_BITS, bits) and bool(_ANAPHORIC_OBJECT.search(sentence))
 
 
@@ -305,8 +317,16 @@ _CLOSING_ASIDE = re.compile(r"\s*\((?=(?:[^()\s]+\s+){3})[^()]*\)(?=\.?$)")
 LONGEST_SENTENCE = 200  # words; beyond this it is no sentence, and not worth a regex's time
 
 
+# "We address this challenge, and propose X": what "this challenge" was is not in the
+# TL;DR, and "We propose X" says all of it.
+_ADDRESS_AND = re.compile(
+    r"^we\s+(?:\w+ly\s+)?(?:address|tackle|solve|overcome|fill|bridge|close|mitigate|alleviate|resolve|remedy)\s+(?:this|these|those|such|the above|that)\b[^,;.]{0,40}?,?\s+and\s+(?=(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|build|offer|devise)\b)",
+    re.I,
+)
+
+
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
-    sentence = _LEAD_IN.sub("", sentence.strip())
+    sentence = _ADDRESS_AND.sub("We ", _LEAD_IN.sub("", sentence.strip()))
     if len(sentence.split()) > LONGEST_SENTENCE:
         sentence = " ".join(sentence.split()[:LONGEST_SENTENCE])
     shorter = _CLOSING_ASIDE.sub("", _CONSEQUENCE.sub(".", sentence))

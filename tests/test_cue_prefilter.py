@@ -16,7 +16,7 @@ from generator.text import sentences
 _REFERENCE_CUES = [
     (
         re.compile(
-            r"\b(we|this (paper|work|study|article)|our (paper|work))\s+(have\s+)?(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)",
+            r"\b(we|this (?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter)|our (?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter))\s+(have\s+)?(\w+ly\s+)?(propose|present|introduce|develop|design|build|release|offer|contribute|devise|construct|create|curate|formulate|extend)",
             re.I,
         ),
         5,
@@ -38,10 +38,10 @@ _REFERENCE_CUES = [
     (re.compile(r"\bwe\b[^.;]{0,80}\bby (demonstrating|showing|proving)\b", re.I), 3),
     (re.compile(r"\b(in this (paper|work)|here,? we|to this end|to address|we aim)\b", re.I), 1),
     (re.compile(r"\b(called|named|dubbed|termed)\b", re.I), 1),
-    (re.compile(r"\b(we|this (paper|work))\s+(\w+ly\s+)?provides?\b", re.I), 2),
+    (re.compile(r"\b(we|this (?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter))\s+(\w+ly\s+)?provides?\b", re.I), 2),
 ]
 _REFERENCE_RELEASE = re.compile(r"\b(releas(e|es|ed|ing)|open-sourc(e|ed|ing)|(publicly|freely) available|available (at|on|online))\b", re.I)
-_REFERENCE_AUTHORS = re.compile(r"\b(we|our|us|this (paper|work|study|article)|here)\b", re.I)
+_REFERENCE_AUTHORS = re.compile(r"\b(we|our|us|this (?:paper|work|study|article|thesis|report|survey|manuscript|letter|chapter)|here)\b", re.I)
 
 
 def _reference_cue_score(sentence: str) -> int:

@@ -27,6 +27,9 @@ def test_parallel_summaries_equal_serial_ones_in_order(monkeypatch: pytest.Monke
         ("Furthermore, we introduce a delta that decides how many batches count.", "We introduce a delta that decides how many batches count."),
         ("In this paper, we propose GPTQ, a one-shot quantizer.", "We propose GPTQ, a one-shot quantizer."),
         ("Finally we show it works.", "Finally we show it works."),  # no comma: part of the sentence
+        ("In this paper, we address this challenge, and propose GPTQ, a one-shot quantizer.", "We propose GPTQ, a one-shot quantizer."),
+        ("We tackle these issues and introduce Fold, a gradient store.", "We introduce Fold, a gradient store."),
+        ("We address this challenge by proposing Fold.", "We address this challenge by proposing Fold."),  # no "and": kept
     ],
 )
 def test_a_tldr_drops_the_connective_that_opened_its_sentence(sentence: str, expected: str) -> None:
@@ -130,6 +133,7 @@ def test_a_method_is_mentioned_exactly_when_the_regex_says_so(sentence: str, nam
         "Together, these techniques cut the memory of training by a factor of three on every model we tried.",
         "It cuts the memory of training by a factor of three on every model we tried.",
         "This approach cuts the memory of training by a factor of three on every model we tried.",
+        "We measure them to cut the memory of training by a factor of three on every model we tried.",
     ],
 )
 def test_a_sentence_that_points_back_loses_to_one_that_stands_alone(anaphoric: str) -> None:
@@ -199,3 +203,13 @@ def test_a_number_does_not_demote_a_proposal() -> None:
 )
 def test_quantitative_claims_say_what_changed_and_by_how_much(abstract: str, expected: tuple[str, ...]):
     assert claims(abstract) == expected
+
+
+@pytest.mark.parametrize("self_name", ["survey", "thesis", "report"])
+def test_a_survey_presenting_itself_states_its_contribution(self_name: str) -> None:
+    abstract = (
+        "Low-precision training is spreading. Its methods are scattered across many formats. "
+        f"This {self_name} provides a comprehensive review of low-precision training methods. "
+        "To organize these approaches, we categorize them into three groups by numerical format."
+    )
+    assert summaries.contribution_sentence(abstract) == f"This {self_name} provides a comprehensive review of low-precision training methods."
