@@ -29,24 +29,25 @@ from generator.summaries import summarize
 from generator.topics import assign_guided, discover_topics
 
 ROOT = Path(__file__).resolve().parent.parent
+FRESH = ROOT / "eval" / "fresh"
 CONTRIBUTION_OVERLAP = 0.5  # share of the TL;DR's words found in the labelled contribution
 
 
-def load_labels() -> dict[str, dict]:
-    labels = yaml.safe_load((ROOT / "eval" / "labels.yml").read_text(encoding="utf-8"))
+def load_labels(path: Path = ROOT / "eval" / "labels.yml") -> dict[str, dict]:
+    labels = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {title_identity(item["title"]): item for item in labels}
 
 
-def sample_papers():
+def sample_papers(inputs: list[str] | None = None):
+    """review.yml's settings, and the merged papers of its inputs (or of `inputs`)."""
     config = load_config(ROOT / "review.yml")
-    read = read_inputs(list(config.inputs), config.root, config.reference_year)
+    read = read_inputs(inputs or list(config.inputs), config.root, config.reference_year)
     papers, _ = merge_records(list(read.records))
     return config, papers
 
 
-def load_judgements() -> dict[tuple[str, str], bool]:
+def load_judgements(path: Path = ROOT / "eval" / "tldr_judgements.yml") -> dict[tuple[str, str], bool]:
     """Judgements by (title identity, TL;DR text)."""
-    path = ROOT / "eval" / "tldr_judgements.yml"
     items = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
     return {(title_identity(item["title"]), item["tldr"]): item["states_contribution"] for item in items}
 
@@ -65,17 +66,28 @@ def states_contribution(tldr: str, contribution: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """`--dev`: the dev split's figures only, for tuning without a glance at the held-out ones."""
-    splits = ("dev",) if "--dev" in (sys.argv[1:] if argv is None else argv) else ("dev", "test", "all")
-    labels = load_labels()
+    dev_only = "--dev" in (sys.argv[1:] if argv is None else argv)
     config, papers = sample_papers()
+    failures = report(config, papers, load_labels(), load_judgements(), ("dev",) if dev_only else ("dev", "test", "all"))
+    print("dev disagreements (held-out ones are not shown, so nobody tunes on them):\n" + "\n".join(failures))
+    if not dev_only and (FRESH / "labels.yml").exists():
+        print("fresh set (eval/fresh/: papers the code was never tuned on, see its README):")
+        fresh_labels = load_labels(FRESH / "labels.yml")
+        _, fresh_papers = sample_papers([str(FRESH / "papers")])
+        report(config, fresh_papers, fresh_labels, load_judgements(FRESH / "tldr_judgements.yml"), ("fresh",))
+    return 0
+
+
+def report(config, papers, labels: dict[str, dict], judgements: dict[tuple[str, str], bool], splits: tuple[str, ...]) -> list[str]:
+    """Prints the figures of each split of the labelled `papers`; returns the dev split's
+    topic disagreements."""
     papers = [p for p in papers if p.identity in labels]
     guided = dict(zip([p.identity for p in papers], assign_guided(papers, list(config.topics))))
     auto_topics = discover_topics(papers)
     auto = dict(zip([p.identity for p in papers], assign_guided(papers, auto_topics)))
-    judgements = load_judgements()
     failures = []
     for split in splits:
-        chosen = [p for p in papers if split == "all" or labels[p.identity]["split"] == split]
+        chosen = [p for p in papers if split in ("all", "fresh") or labels[p.identity]["split"] == split]
         agree = 0
         tldr_ok = 0
         judged: list[bool] = []
@@ -93,16 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         truth = [labels[p.identity]["topic"] for p in chosen]
         nmi = normalized_mutual_info_score(truth, [auto[p.identity].primary for p in chosen])
         print(
-            f"{split:>4}: {len(chosen)} papers · guided topic agreement {agree / len(chosen):.1%}"
+            f"{split:>5}: {len(chosen)} papers · guided topic agreement {agree / len(chosen):.1%}"
             f" · automatic NMI {nmi:.3f} ({len(auto_topics)} topics) · TL;DR states contribution {tldr_ok / len(chosen):.1%}"
         )
         print(
-            f"      TL;DRs judged by a reader to state the contribution: {sum(judged) / max(len(judged), 1):.1%}"
+            f"       TL;DRs judged by a reader to state the contribution: {sum(judged) / max(len(judged), 1):.1%}"
             f" of {len(judged)} judged ({len(chosen) - len(judged)} new or changed since judging, not counted)"
         )
-    print("dev disagreements (held-out ones are not shown, so nobody tunes on them):\n" + "\n".join(failures))
-    print("automatic topics: " + " | ".join(t.title for t in auto_topics))
-    return 0
+    if "dev" in splits or "all" in splits:
+        print("automatic topics: " + " | ".join(t.title for t in auto_topics))
+    return failures
 
 
 if __name__ == "__main__":
