@@ -317,16 +317,35 @@ _CLOSING_ASIDE = re.compile(r"\s*\((?=(?:[^()\s]+\s+){3})[^()]*\)(?=\.?$)")
 LONGEST_SENTENCE = 200  # words; beyond this it is no sentence, and not worth a regex's time
 
 
-# "We address this challenge, and propose X": what "this challenge" was is not in the
-# TL;DR, and "We propose X" says all of it.
+# A TL;DR cannot say what "this challenge" was, so the words that point at it go:
+# "We address this challenge, and propose X" and "We tackle this issue by introducing X"
+# say all there is to say as "We propose X" and "We introduce X"; "… to address these
+# issues" and "a solution to this problem" lose the purpose that points back.
+_TARGET = r"(?:this|these|those|such|the above|that)\b[^,;.]{0,40}?"
+_ADDRESSING = r"(?:address|tackle|solve|overcome|fill|bridge|close|mitigate|alleviate|resolve|remedy)"
 _ADDRESS_AND = re.compile(
-    r"^we\s+(?:\w+ly\s+)?(?:address|tackle|solve|overcome|fill|bridge|close|mitigate|alleviate|resolve|remedy)\s+(?:this|these|those|such|the above|that)\b[^,;.]{0,40}?,?\s+and\s+(?=(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|build|offer|devise)\b)",
+    rf"^we\s+(?:\w+ly\s+)?{_ADDRESSING}\s+{_TARGET},?\s+and\s+(?=(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|build|offer|devise)\b)",
+    re.I,
+)
+_GERUNDS = {"proposing": "propose", "introducing": "introduce", "presenting": "present", "developing": "develop", "designing": "design", "devising": "devise"}
+_ADDRESS_BY = re.compile(
+    rf"^we\s+(?:aim to\s+|try to\s+|seek to\s+)?(?:{_ADDRESSING}|study|investigate|approach)\s+{_TARGET}\s+by\s+({'|'.join(_GERUNDS)})\b",
+    re.I,
+)
+_PURPOSE_BACK = re.compile(
+    r"\s+(?:(?:in order )?to\s+(?:address|tackle|solve|overcome|loose|loosen|fix|mitigate|alleviate|resolve|remedy|handle|avoid)|to)\s+(?:this|these|those|such|the above)\s+(?:problem|issue|challenge|limitation|constraint|bottleneck|gap|difficult(?:y|ies)|drawback|shortcoming)s?\b",
     re.I,
 )
 
 
+def _drop_back_references(sentence: str) -> str:
+    sentence = _ADDRESS_AND.sub("We ", sentence)
+    sentence = _ADDRESS_BY.sub(lambda found: f"We {_GERUNDS[found[1].lower()]}", sentence)
+    return _PURPOSE_BACK.sub("", sentence)
+
+
 def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
-    sentence = _ADDRESS_AND.sub("We ", _LEAD_IN.sub("", sentence.strip()))
+    sentence = _drop_back_references(_LEAD_IN.sub("", sentence.strip()))
     if len(sentence.split()) > LONGEST_SENTENCE:
         sentence = " ".join(sentence.split()[:LONGEST_SENTENCE])
     shorter = _CLOSING_ASIDE.sub("", _CONSEQUENCE.sub(".", sentence))

@@ -29,7 +29,11 @@ def test_parallel_summaries_equal_serial_ones_in_order(monkeypatch: pytest.Monke
         ("Finally we show it works.", "Finally we show it works."),  # no comma: part of the sentence
         ("In this paper, we address this challenge, and propose GPTQ, a one-shot quantizer.", "We propose GPTQ, a one-shot quantizer."),
         ("We tackle these issues and introduce Fold, a gradient store.", "We introduce Fold, a gradient store."),
-        ("We address this challenge by proposing Fold.", "We address this challenge by proposing Fold."),  # no "and": kept
+        ("We tackle this issue by introducing Fold, a gradient store.", "We introduce Fold, a gradient store."),
+        ("We aim to bridge this gap by presenting a study of gradient stores.", "We present a study of gradient stores."),
+        ("We propose Fold, with better partitioning to address these issues.", "We propose Fold, with better partitioning."),
+        ("We present a simple solution to this problem using folded gradients.", "We present a simple solution using folded gradients."),
+        ("We address this challenge by storing gradients twice.", "We address this challenge by storing gradients twice."),  # no method named: kept
     ],
 )
 def test_a_tldr_drops_the_connective_that_opened_its_sentence(sentence: str, expected: str) -> None:
