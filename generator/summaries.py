@@ -367,6 +367,9 @@ def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
     if detail and MIN_WORDS <= len(sentence[: detail.start()].split()) <= max_words:
         return sentence[: detail.start()].rstrip(",;:( ") + " …"
     cut = " ".join(words[:max_words])
+    opened = cut.rfind(" (")
+    if opened > len(cut) // 2 and ")" not in cut[opened:]:
+        cut = cut[:opened]  # "with various model sizes (8B, 70B …": the aside goes whole
     # End at the last clause boundary in the second half, not mid-phrase.
     boundary = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "), cut.rfind(" ("))
     if boundary > len(cut) // 2:

@@ -217,3 +217,13 @@ def test_a_survey_presenting_itself_states_its_contribution(self_name: str) -> N
         "To organize these approaches, we categorize them into three groups by numerical format."
     )
     assert summaries.contribution_sentence(abstract) == f"This {self_name} provides a comprehensive review of low-precision training methods."
+
+
+def test_a_cut_tldr_leaves_out_an_aside_it_would_cut_in_two() -> None:
+    sentence = (
+        "We present LlamaRL, a fully distributed asynchronous RL framework for efficient training of large LLMs"
+        " with various model sizes (8B, 70B, and 405B parameters) on GPU clusters ranging from a handful to thousands of devices."
+    )
+    assert summaries.trim(sentence, max_words=21) == (
+        "We present LlamaRL, a fully distributed asynchronous RL framework for efficient training of large LLMs with various model sizes …"
+    )
