@@ -427,7 +427,55 @@ def _summarize_text(title_and_abstract: tuple[str, str]) -> Summary:
     name = short_name(title)
     sentence = contribution_sentence(abstract, name)
     tldr = _resolve_method_reference(trim(sentence), name) if sentence else ""
-    return Summary(tldr=tldr, short_name=name, claims=claims(abstract))
+    return Summary(tldr=_described_by_title(tldr, title, abstract), short_name=name, claims=claims(abstract))
+
+
+SHORT_TLDR = 12  # words; "We propose Coresets for Training LLMs (CoLM)." names a method without saying what it is
+TITLE_COVERED = 0.5  # share of the title's words a TL;DR has when it already says what the title does
+
+
+def _described_by_title(tldr: str, title: str, abstract: str) -> str:
+    """A short TL;DR that names the contribution but not what it is gets the title's
+    description after a dash: "We propose Coresets for Training LLMs (CoLM) — mini-batch
+    coresets for memory-efficient language model training." The title is the authors' own
+    one-line summary; nothing is invented."""
+    description = _title_description(title)
+    wanted = _content_words(description)
+    if not tldr or len(tldr.split()) > SHORT_TLDR or not wanted:
+        return tldr
+    if len(wanted & _content_words(tldr)) >= TITLE_COVERED * len(wanted):
+        return tldr
+    return f"{tldr.rstrip('.… ')} — {_sentence_case(description, abstract)}."
+
+
+def _title_description(title: str) -> str:
+    """The part of the title that describes: after "GPTQ:", else the longer side of a
+    colon ("Hyperparameters in Continual Learning: a Reality Check")."""
+    if ":" not in title:
+        return title
+    before, after = (part.strip() for part in title.split(":", 1))
+    return after if short_name(title) or len(after.split()) >= len(before.split()) else before
+
+
+def _content_words(text: str) -> set[str]:
+    return {word.lower()[:5] for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", text) if word.lower() not in _SMALL_WORDS}
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "for", "and", "in", "on", "with", "to", "via", "by", "from", "towards", "toward", "at", "its"})
+_NAME_IN_TEXT = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z]+")  # a capitalised word inside a sentence
+
+
+def _sentence_case(title: str, abstract: str) -> str:
+    """Title Case as running text: "Efficient Memory Management" → "efficient memory
+    management". A word the abstract capitalises inside its sentences is a name and keeps
+    its capital ("Transformer", "Adam"), as do acronyms and mixed case ("LLMs", "PagedAttention")."""
+    written_lower = set(re.findall(r"[a-z][a-z]+", abstract))
+    names = {word for word in _NAME_IN_TEXT.findall(abstract) if word.lower() not in written_lower}
+
+    def running(part: str) -> str:
+        return part.lower() if part[:1].isupper() and part[1:].islower() and part not in names else part
+
+    return " ".join("-".join(map(running, word.split("-"))) for word in title.split())
 
 
 def _resolve_method_reference(tldr: str, name: str) -> str:

@@ -227,3 +227,36 @@ def test_a_cut_tldr_leaves_out_an_aside_it_would_cut_in_two() -> None:
     assert summaries.trim(sentence, max_words=21) == (
         "We present LlamaRL, a fully distributed asynchronous RL framework for efficient training of large LLMs with various model sizes …"
     )
+
+
+def test_a_bare_name_is_described_by_the_title() -> None:
+    title = "Mini-batch Coresets for Memory-efficient Language Model Training on Data Mixtures"
+    abstract = (
+        "Training with larger mini-batches improves convergence. Small mini-batch coresets need less memory. "
+        "In this work, we address the above challenges by proposing Coresets for Training LLMs (CoLM). "
+        "CoLM reduces the memory requirement of training by 2x on data mixtures."
+    )
+    assert summaries._summarize_text((title, abstract)).tldr == (
+        "We propose Coresets for Training LLMs (CoLM) — mini-batch coresets for memory-efficient language model training on data mixtures."
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "tldr"),
+    [
+        # the TL;DR already says what the title says
+        ("Mesa: A Memory-saving Training Framework for Transformers", "We present Mesa, a memory-saving training framework for Transformers."),
+        # long enough to say what it is
+        ("GPTQ: Accurate Post-Training Quantization", "We propose GPTQ, a new one-shot weight quantization method based on approximate second-order information."),
+    ],
+)
+def test_a_tldr_that_describes_its_contribution_keeps_to_itself(title: str, tldr: str) -> None:
+    assert summaries._described_by_title(tldr, title, "") == tldr
+
+
+def test_the_title_reads_as_running_text_but_names_keep_their_capitals() -> None:
+    abstract = "We study how Transformer models scale. The memory of every model is managed by PagedAttention."
+    assert summaries._sentence_case("Efficient Memory Management for Transformer Serving with PagedAttention", abstract) == (
+        "efficient memory management for Transformer serving with PagedAttention"
+    )
+    assert summaries._title_description("Hyperparameters in Continual Learning: a Reality Check") == "Hyperparameters in Continual Learning"
