@@ -6,11 +6,13 @@ labelled papers, scored on the split's papers), and the share of TL;DRs that sta
 contribution in at most 50 words. `--dev` prints the dev split only: the
 figure to tune on, without a glance at the held-out one.
 
-TL;DRs are scored two ways. The word overlap with the labelled contribution sentence is
-automatic but strict: a TL;DR that picks another sentence stating the contribution fails.
-eval/tldr_judgements.yml holds a reader's yes/no judgement of each TL;DR itself, made blind
-to the code; it is kept per TL;DR text, so an edited summariser shows how many of its
-TL;DRs are new and still to be judged.
+TL;DRs are scored three ways. The word overlap with the labelled contribution sentence is
+automatic but narrow: a TL;DR that picks another sentence stating the contribution fails.
+tldr_judgements.yml holds a reader's yes/no judgement of each TL;DR itself, made blind to
+the code: does it state the contribution in at most 50 words? tldr_judgements_strict.yml
+holds a stricter reader's, who also fails a TL;DR that is vague (names the method, not what
+it does), points back at an earlier sentence or leaves out the task. Judgements are kept
+per TL;DR text, so an edited summariser shows how many of its TL;DRs are still to be judged.
 """
 
 from __future__ import annotations
@@ -68,19 +70,20 @@ def main(argv: list[str] | None = None) -> int:
     """`--dev`: the dev split's figures only, for tuning without a glance at the held-out ones."""
     dev_only = "--dev" in (sys.argv[1:] if argv is None else argv)
     config, papers = sample_papers()
-    failures = report(config, papers, load_labels(), load_judgements(), ("dev",) if dev_only else ("dev", "test", "all"))
+    readers = {"reader": load_judgements(), "strict reader": load_judgements(ROOT / "eval" / "tldr_judgements_strict.yml")}
+    failures = report(config, papers, load_labels(), readers, ("dev",) if dev_only else ("dev", "test", "all"))
     print("dev disagreements (held-out ones are not shown, so nobody tunes on them):\n" + "\n".join(failures))
     if not dev_only and (FRESH / "labels.yml").exists():
         print("fresh set (eval/fresh/: papers the code was never tuned on, see its README):")
         fresh_labels = load_labels(FRESH / "labels.yml")
         _, fresh_papers = sample_papers([str(FRESH / "papers")])
-        report(config, fresh_papers, fresh_labels, load_judgements(FRESH / "tldr_judgements.yml"), ("fresh",))
+        report(config, fresh_papers, fresh_labels, {"strict reader": load_judgements(FRESH / "tldr_judgements_strict.yml")}, ("fresh",))
     return 0
 
 
-def report(config, papers, labels: dict[str, dict], judgements: dict[tuple[str, str], bool], splits: tuple[str, ...]) -> list[str]:
-    """Prints the figures of each split of the labelled `papers`; returns the dev split's
-    topic disagreements."""
+def report(config, papers, labels: dict[str, dict], readers: dict[str, dict[tuple[str, str], bool]], splits: tuple[str, ...]) -> list[str]:
+    """Prints the figures of each split of the labelled `papers`, with each reader's
+    judgements of the TL;DRs; returns the dev split's topic disagreements."""
     papers = [p for p in papers if p.identity in labels]
     guided = dict(zip([p.identity for p in papers], assign_guided(papers, list(config.topics))))
     auto_topics = discover_topics(papers)
@@ -90,7 +93,7 @@ def report(config, papers, labels: dict[str, dict], judgements: dict[tuple[str, 
         chosen = [p for p in papers if split in ("all", "fresh") or labels[p.identity]["split"] == split]
         agree = 0
         tldr_ok = 0
-        judged: list[bool] = []
+        judged: dict[str, list[bool]] = {reader: [] for reader in readers}
         for paper in chosen:
             label = labels[paper.identity]
             got = guided[paper.identity]
@@ -100,18 +103,20 @@ def report(config, papers, labels: dict[str, dict], judgements: dict[tuple[str, 
                 failures.append(f"  {paper.title[:70]!r}: human {label['topic']}, code {got.primary} {got.secondary}")
             summary = summarize(paper)
             tldr_ok += states_contribution(summary.tldr, label["contribution"])
-            if (paper.identity, summary.tldr) in judgements:
-                judged.append(judgements[paper.identity, summary.tldr])
+            for reader, judgements in readers.items():
+                if (paper.identity, summary.tldr) in judgements:
+                    judged[reader].append(judgements[paper.identity, summary.tldr])
         truth = [labels[p.identity]["topic"] for p in chosen]
         nmi = normalized_mutual_info_score(truth, [auto[p.identity].primary for p in chosen])
         print(
             f"{split:>5}: {len(chosen)} papers · guided topic agreement {agree / len(chosen):.1%}"
             f" · automatic NMI {nmi:.3f} ({len(auto_topics)} topics) · TL;DR states contribution {tldr_ok / len(chosen):.1%}"
         )
-        print(
-            f"       TL;DRs judged by a reader to state the contribution: {sum(judged) / max(len(judged), 1):.1%}"
-            f" of {len(judged)} judged ({len(chosen) - len(judged)} new or changed since judging, not counted)"
-        )
+        for reader, verdicts in judged.items():
+            print(
+                f"       TL;DRs a {reader} judged to state the contribution: {sum(verdicts) / max(len(verdicts), 1):.1%}"
+                f" of {len(verdicts)} judged ({len(chosen) - len(verdicts)} new or changed since judging, not counted)"
+            )
     if "dev" in splits or "all" in splits:
         print("automatic topics: " + " | ".join(t.title for t in auto_topics))
     return failures
