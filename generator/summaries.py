@@ -427,25 +427,38 @@ def _summarize_text(title_and_abstract: tuple[str, str]) -> Summary:
     name = short_name(title)
     sentence = contribution_sentence(abstract, name)
     tldr = _resolve_method_reference(trim(sentence), name) if sentence else ""
-    return Summary(tldr=_described_by_title(tldr, title, abstract), short_name=name, claims=claims(abstract))
+    if addition := title_addition(tldr, title, abstract):
+        tldr = f"{tldr.rstrip('. ')} — {addition}."
+    return Summary(tldr=tldr, short_name=name, claims=claims(abstract))
 
 
-SHORT_TLDR = 12  # words; "We propose Coresets for Training LLMs (CoLM)." names a method without saying what it is
-TITLE_COVERED = 0.5  # share of the title's words a TL;DR has when it already says what the title does
+TITLE_COVERED = 0.5  # share of the title's words a TL;DR has when it already says what the title says
+ROOM_FOR_TITLE = 20  # words; a longer TL;DR has said enough, and with the title would run past MAX_WORDS
+# "… via affinity mimicking": where a title turns from what to how.
+_HOW = re.compile(r"\s(?=(?:via|with|through|using|by)\s)", re.I)
 
 
-def _described_by_title(tldr: str, title: str, abstract: str) -> str:
-    """A short TL;DR that names the contribution but not what it is gets the title's
-    description after a dash: "We propose Coresets for Training LLMs (CoLM) — mini-batch
-    coresets for memory-efficient language model training." The title is the authors' own
-    one-line summary; nothing is invented."""
+def title_addition(tldr: str, title: str, abstract: str) -> str:
+    """What the title says that the TL;DR does not, as running text to follow a dash; empty
+    when the TL;DR has most of it. Titles carry the task and the key idea that a TL;DR
+    naming its method often lacks ("We propose a novel cross-modal distillation method,
+    called TinyCLIP, …" — "via affinity mimicking and weight inheritance"). The title is
+    the authors' own one-line summary: nothing is invented."""
     description = _title_description(title)
-    wanted = _content_words(description)
-    if not tldr or len(tldr.split()) > SHORT_TLDR or not wanted:
-        return tldr
-    if len(wanted & _content_words(tldr)) >= TITLE_COVERED * len(wanted):
-        return tldr
-    return f"{tldr.rstrip('.… ')} — {_sentence_case(description, abstract)}."
+    said = _content_words(tldr)
+    if not tldr or len(tldr.split()) > ROOM_FOR_TITLE or "?" in description or _covered(description, said):
+        return ""  # a question ("Clustering is all you need?") describes nothing
+    what, *how = _HOW.split(description, maxsplit=1)
+    if how and _covered(what, said):
+        description = how[0]  # the TL;DR says what; the title adds how
+    if len(_content_words(description) - said) < 2:
+        return ""
+    return _sentence_case(description, abstract)
+
+
+def _covered(text: str, said: set[str]) -> bool:
+    wanted = _content_words(text)
+    return len(wanted & said) >= TITLE_COVERED * len(wanted)
 
 
 def _title_description(title: str) -> str:
@@ -461,7 +474,12 @@ def _content_words(text: str) -> set[str]:
     return {word.lower()[:5] for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", text) if word.lower() not in _SMALL_WORDS}
 
 
-_SMALL_WORDS = frozenset({"a", "an", "the", "of", "for", "and", "in", "on", "with", "to", "via", "by", "from", "towards", "toward", "at", "its"})
+_SMALL_WORDS = frozenset(  # a word list reads better as text
+    """
+    a an the of for and or in on with to via by from towards toward at its it is are be all you your we our this
+    that not no than can do does what how why when where which who need needs
+    """.split()  # noqa: SIM905
+)
 _NAME_IN_TEXT = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z]+")  # a capitalised word inside a sentence
 
 
@@ -473,7 +491,8 @@ def _sentence_case(title: str, abstract: str) -> str:
     names = {word for word in _NAME_IN_TEXT.findall(abstract) if word.lower() not in written_lower}
 
     def running(part: str) -> str:
-        return part.lower() if part[:1].isupper() and part[1:].islower() and part not in names else part
+        capitalised = part[:1].isupper() and (part[1:].islower() or part == "A")
+        return part.lower() if capitalised and part not in names else part
 
     return " ".join("-".join(map(running, word.split("-"))) for word in title.split())
 

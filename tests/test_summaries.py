@@ -246,12 +246,24 @@ def test_a_bare_name_is_described_by_the_title() -> None:
     [
         # the TL;DR already says what the title says
         ("Mesa: A Memory-saving Training Framework for Transformers", "We present Mesa, a memory-saving training framework for Transformers."),
-        # long enough to say what it is
-        ("GPTQ: Accurate Post-Training Quantization", "We propose GPTQ, a new one-shot weight quantization method based on approximate second-order information."),
+        # long enough to have said what it has to say
+        (
+            "ZeRO-Infinity: Breaking the GPU Memory Wall for Extreme Scale Deep Learning",
+            "We present ZeRO-Infinity, a novel heterogeneous system technology that leverages GPU, CPU, and NVMe memory to allow for unprecedented model scale.",
+        ),
+        # a question or a slogan describes nothing
+        ("Transductive Few-Shot Learning: Clustering is All You Need?", "We propose a concave-convex relaxation of the problem."),
+        ("One Epoch Is All You Need", "We suggest training on a larger dataset for one epoch only."),
     ],
 )
-def test_a_tldr_that_describes_its_contribution_keeps_to_itself(title: str, tldr: str) -> None:
-    assert summaries._described_by_title(tldr, title, "") == tldr
+def test_a_tldr_that_has_said_what_the_title_says_keeps_to_itself(title: str, tldr: str) -> None:
+    assert summaries.title_addition(tldr, title, "") == ""
+
+
+def test_the_title_adds_how_when_the_tldr_says_what() -> None:
+    tldr = "We propose a novel cross-modal distillation method, called TinyCLIP, for large-scale language-image pre-trained models."
+    title = "TinyCLIP: CLIP Distillation via Affinity Mimicking and Weight Inheritance"
+    assert summaries.title_addition(tldr, title, "") == "via affinity mimicking and weight inheritance"
 
 
 def test_the_title_reads_as_running_text_but_names_keep_their_capitals() -> None:
@@ -260,3 +272,4 @@ def test_the_title_reads_as_running_text_but_names_keep_their_capitals() -> None
         "efficient memory management for Transformer serving with PagedAttention"
     )
     assert summaries._title_description("Hyperparameters in Continual Learning: a Reality Check") == "Hyperparameters in Continual Learning"
+    assert summaries._sentence_case("A Flexible System", "") == "a flexible system"
