@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         print("fresh set (eval/fresh/: papers the code was never tuned on, see its README):")
         fresh_labels = load_labels(FRESH / "labels.yml")
         _, fresh_papers = sample_papers([str(FRESH / "papers")])
-        report(config, fresh_papers, fresh_labels, {"strict reader": load_judgements(FRESH / "tldr_judgements_strict.yml")}, ("fresh",))
+        fresh_readers = {"reader": load_judgements(FRESH / "tldr_judgements.yml"), "strict reader": load_judgements(FRESH / "tldr_judgements_strict.yml")}
+        report(config, fresh_papers, fresh_labels, fresh_readers, ("fresh",))
     return 0
 
 
