@@ -16,6 +16,8 @@ from functools import lru_cache, reduce
 from operator import or_
 from pathlib import Path
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from generator.models import Paper
 from generator.parallel import fork_map
 from generator.text import sentences
@@ -474,12 +476,8 @@ def _content_words(text: str) -> set[str]:
     return {word.lower()[:5] for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", text) if word.lower() not in _SMALL_WORDS}
 
 
-_SMALL_WORDS = frozenset(  # a word list reads better as text
-    """
-    a an the of for and or in on with to via by from towards toward at its it is are be all you your we our this
-    that not no than can do does what how why when where which who need needs
-    """.split()  # noqa: SIM905
-)
+# English function words (scikit-learn's list), and the "need" of "… is all you need".
+_SMALL_WORDS = ENGLISH_STOP_WORDS | {"does", "need", "needs"}
 _NAME_IN_TEXT = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z]+")  # a capitalised word inside a sentence
 
 
