@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import bibtexparser
@@ -196,10 +196,16 @@ def bibtex_file(papers: list[Paper]) -> str:
     return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT)
 
 
-def join_entries(entries: list[str]) -> str:
+def join_entries(entries: Iterable[str]) -> str:
     """A .bib file from entries made by `bibtex_entry`: the same text `bibtex_file` gives,
     without formatting each entry again (pages and files share one rendering)."""
-    return "\n".join(entries)
+    return "".join(entry_parts(entries))
+
+
+def entry_parts(entries: Iterable[str]) -> Iterator[str]:
+    """`join_entries`, an entry (and the line break before it) at a time."""
+    for index, entry in enumerate(entries):
+        yield ("\n" if index else "") + entry
 
 
 def bibtex_entry(paper: Paper) -> str:

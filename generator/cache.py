@@ -129,12 +129,18 @@ def render_key(report: Report, config: Config, hand_written: list[str]) -> str:
         digest.update(f"{library} {importlib.metadata.version(library)}".encode())
     digest.update(repr(config).encode())
     digest.update(json.dumps(hand_written).encode())
-    # One `dumps` of the whole report, as for the analysis key: dataclasses inside by their
-    # repr, which lists every field in order.
-    state = {name: value for name, value in vars(report).items() if name not in RUN_ONLY_FIELDS}
-    state["papers"] = [[getattr(paper, name) for name in PAPER_FIELDS] for paper in state["papers"]]
+    # The report as JSON, dataclasses inside by their repr (which lists every field in
+    # order). Papers go a few thousand per `dumps`: one `dumps` per paper cost seconds at
+    # 100,000 papers, and one of them all held a string of hundreds of megabytes.
+    state = {name: value for name, value in vars(report).items() if name not in RUN_ONLY_FIELDS | {"papers"}}
     digest.update(json.dumps(state, default=repr, ensure_ascii=False, sort_keys=True).encode())
+    rows = [[getattr(paper, name) for name in PAPER_FIELDS] for paper in report.papers]
+    for start in range(0, len(rows), PAPERS_PER_DUMP):
+        digest.update(json.dumps(rows[start : start + PAPERS_PER_DUMP], default=repr, ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+PAPERS_PER_DUMP = 2_000
 
 
 RUN_ONLY_FIELDS = frozenset({"timings", "peak_memory_mb", "written"})  # how the run went, not what it made

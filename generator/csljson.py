@@ -10,9 +10,10 @@ sorted, so two runs give the same bytes. Display names ("Ada Lovelace") are spli
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from generator.dataset import json_array
+from generator.dataset import json_array_parts
 from generator.models import Paper
 from generator.normalize import clean_whitespace
 
@@ -44,7 +45,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item per paper, in the given order."""
-    return json_array((csl_item(paper) for paper in papers), sort_keys=True)
+    return "".join(csl_json_parts(papers))
+
+
+def csl_json_parts(papers: list[Paper]) -> Iterator[str]:
+    """`csl_json`, an item at a time."""
+    return json_array_parts((csl_item(paper) for paper in papers), sort_keys=True)
 
 
 def csl_item(paper: Paper) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.models import Paper, Topic
@@ -32,7 +32,12 @@ def paper_record(paper: Paper, topics: dict[str, Topic]) -> dict[str, Any]:
 
 def papers_json(papers: list[Paper], topics: dict[str, Topic]) -> str:
     """Sorted by key, no timestamps: the same papers give the same bytes."""
-    return json_array(paper_record(paper, topics) for paper in sorted(papers, key=lambda p: p.key.lower()))
+    return "".join(papers_json_parts(papers, topics))
+
+
+def papers_json_parts(papers: list[Paper], topics: dict[str, Topic]) -> Iterator[str]:
+    """`papers_json`, a record at a time."""
+    return json_array_parts(paper_record(paper, topics) for paper in sorted(papers, key=lambda p: p.key.lower()))
 
 
 def json_array(records: Iterable[Any], sort_keys: bool = False) -> str:
@@ -40,5 +45,13 @@ def json_array(records: Iterable[Any], sort_keys: bool = False) -> str:
     written by the C encoder (`indent` makes `json` fall back to a Python one, 10× slower).
     `records` may be a generator: at 100,000 papers, holding every record as a dict at once
     took half a gigabyte."""
-    lines = ",\n".join(json.dumps(record, ensure_ascii=False, sort_keys=sort_keys) for record in records)
-    return f"[\n{lines}\n]\n" if lines else "[]\n"
+    return "".join(json_array_parts(records, sort_keys))
+
+
+def json_array_parts(records: Iterable[Any], sort_keys: bool = False) -> Iterator[str]:
+    """`json_array`, a record (and the separator before it) at a time."""
+    separator = "[\n"
+    for record in records:
+        yield separator + json.dumps(record, ensure_ascii=False, sort_keys=sort_keys)
+        separator = ",\n"
+    yield "\n]\n" if separator != "[\n" else "[]\n"

@@ -17,17 +17,17 @@ from urllib.parse import quote, quote_plus
 import yaml
 from jinja2 import Environment
 
-from generator.bibtex import bibtex_entry, join_entries
+from generator.bibtex import bibtex_entry, entry_parts, join_entries
 from generator.charts import bar_chart
 from generator.config import Config, slugify
-from generator.csljson import csl_json
-from generator.dataset import papers_json
+from generator.csljson import csl_json_parts
+from generator.dataset import papers_json_parts
 from generator.layout import ListingPage, Section, TopicPart, anchor_pages, paginate_sections, split_topic
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
 from generator.parallel import PARALLEL_FROM, fork_imap, fork_map
 from generator.render import anchor, clip, inert, make_environment, render
-from generator.ris import ris_file
+from generator.ris import ris_parts
 from generator.search import SEARCH_PAGE, search_engine
 from generator.write import OWNED_DIRS, Output
 
@@ -139,7 +139,7 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     output.add(f"{PAGES_DIR}/topics/index.md", render(environment, "topics.md.j2", **context))
     output.add(f"{PAGES_DIR}/downloads.md", render(environment, "downloads.md.j2", **context))
     output.add(f"{PAGES_DIR}/about.md", render(environment, "about.md.j2", **context))
-    output.add("downloads/references.bib", join_entries([bibtex_of[p.key] for p in papers]))
+    output.add_parts("downloads/references.bib", entry_parts(bibtex_of[p.key] for p in papers))
     # Topic pages, each a job for a worker; each file goes to `output` (which stages it on
     # disk) as it arrives, so the site is never held whole.
     jobs = [
@@ -150,11 +150,12 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     for files in fork_imap(_run, jobs, parallel=len(papers) >= PARALLEL_FROM):
         for path, text in files:
             output.add(path, text)
-    # The whole-corpus downloads are made here, one at a time: in a worker, each (a string
-    # of 100-200 MB at 100,000 papers, built, pickled and sent) pushed the run past 2 GB.
-    output.add("downloads/references.ris", ris_file(papers))
-    output.add("downloads/references.json", csl_json(papers))
-    output.add("downloads/papers.json", papers_json(papers, {t.slug: t for t in report.topics}))
+    # The whole-corpus downloads are made here, one at a time and a record at a time: in a
+    # worker, each (a string of 100-200 MB at 100,000 papers, built, pickled and sent)
+    # pushed the run past 2 GB.
+    output.add_parts("downloads/references.ris", ris_parts(papers))
+    output.add_parts("downloads/references.json", csl_json_parts(papers))
+    output.add_parts("downloads/papers.json", papers_json_parts(papers, {t.slug: t for t in report.topics}))
     engine = search_engine(config.search, len(papers))
     if engine == "pagefind":
         output.add(SEARCH_PAGE, render(environment, "search.md.j2", **context))

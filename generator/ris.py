@@ -10,6 +10,8 @@ name is not a person's.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.csljson import date_parts, notes, paper_urls, split_name, text
 from generator.models import Paper
 
@@ -38,7 +40,13 @@ DEFAULT_TYPE = "GEN"
 
 def ris_file(papers: list[Paper]) -> str:
     """Every paper as an RIS record, in the given order."""
-    return EOL.join(ris_record(paper) for paper in papers)
+    return "".join(ris_parts(papers))
+
+
+def ris_parts(papers: list[Paper]) -> Iterator[str]:
+    """`ris_file`, a record (and the line break before it) at a time."""
+    for index, paper in enumerate(papers):
+        yield (EOL if index else "") + ris_record(paper)
 
 
 def ris_record(paper: Paper) -> str:

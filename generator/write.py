@@ -16,11 +16,12 @@ away); a crash after it is finished by the next run, which replays the plan.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -55,24 +56,53 @@ class Output:
         self.digests: dict[str, str] = {}
 
     def add(self, path: str, content: str | bytes) -> None:
+        self._claim(path)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if self.docs_dir is None:
+            self.files[path] = data
+            return
+        self.digests[path] = hashlib.sha256(data).hexdigest()
+        if _unchanged(self.docs_dir / path, len(data), self.digests[path], self.written_before.get(path), lambda old: old.read_bytes() == data):
+            self.unchanged += 1
+        else:
+            staged = self._staged(path)
+            staged.write_bytes(data)
+            self.changed.append(path)
+
+    def add_parts(self, path: str, parts: Iterable[str]) -> None:
+        """`add(path, "".join(parts))` without the whole text in memory: a download of the
+        whole corpus is 100-200 MB at 100,000 papers, twice that as a Python string once a
+        single character is outside Latin-1. The parts go to the staging folder as they come."""
+        if self.docs_dir is None:
+            self.add(path, "".join(parts))
+            return
+        self._claim(path)
+        staged, digest, size = self._staged(path), hashlib.sha256(), 0
+        with staged.open("wb") as file:
+            for part in parts:
+                data = part.encode("utf-8")
+                digest.update(data)
+                size += file.write(data)
+        self.digests[path] = digest.hexdigest()
+        if _unchanged(self.docs_dir / path, size, self.digests[path], self.written_before.get(path), lambda old: filecmp.cmp(old, staged, shallow=False)):
+            staged.unlink()
+            self.unchanged += 1
+        else:
+            self.changed.append(path)
+
+    def _claim(self, path: str) -> None:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or pure.parts[0] not in OWNED_DIRS:
             raise OutputError(f"refusing to write {path!r}: outside the generator's folders {OWNED_DIRS}")
         if path in self.paths:
             raise OutputError(f"refusing to write {path!r} twice")
         self.paths.add(path)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if self.docs_dir is None:
-            self.files[path] = data
-            return
-        self.digests[path] = hashlib.sha256(data).hexdigest()
-        if _unchanged(self.docs_dir / path, data, self.digests[path], self.written_before.get(path)):
-            self.unchanged += 1
-        else:
-            staged = staging_dir(self.docs_dir) / "files" / path
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(data)
-            self.changed.append(path)
+
+    def _staged(self, path: str) -> Path:
+        assert self.docs_dir is not None
+        staged = staging_dir(self.docs_dir) / "files" / path
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        return staged
 
 
 @dataclass(frozen=True)
@@ -143,18 +173,19 @@ def recorded_tree(docs_dir: Path, record: Path) -> dict[str, list[object]] | Non
     return None if _stale(set(written), docs_dir) else written
 
 
-def _unchanged(target: Path, data: bytes, digest: str, before: list[object] | None) -> bool:
-    """Whether `target` already holds `data`, without opening it when the record of the
-    last run vouches for it: `mkdocs serve` rebuilds on any file event in docs/, even a read."""
+def _unchanged(target: Path, size: int, digest: str, before: list[object] | None, same_bytes: Callable[[Path], bool]) -> bool:
+    """Whether `target` already holds the new content (`size` bytes hashing to `digest`),
+    without opening it when the record of the last run vouches for it: `mkdocs serve`
+    rebuilds on any file event in docs/, even a read. `same_bytes` compares it byte by byte."""
     try:
         stat = target.stat()
     except FileNotFoundError:
         return False
-    if stat.st_size != len(data):
+    if stat.st_size != size:
         return False
     if before == [stat.st_size, stat.st_mtime_ns, digest]:
         return True
-    return target.read_bytes() == data  # no record, or the file was touched since: look
+    return same_bytes(target)  # no record, or the file was touched since: look
 
 
 def _read_record(record: Path | None) -> dict[str, list[object]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import write
-from generator.write import Output, OutputError, staging_dir, write_output
+from generator.write import Output, OutputError, commit, staged_output, staging_dir, write_output
 
 
 def tree(docs: Path) -> dict[str, bytes]:
@@ -45,6 +45,27 @@ def test_writes_only_changed_files_and_removes_stale_ones(docs: Path) -> None:
     assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
     assert write_output(output(NEW), docs).written == ()
     assert staging_dir(docs).exists() is False
+
+
+def _write_in_parts(docs: Path, files: dict[str, list[str]], record: Path | None = None) -> write.WriteReport:
+    with staged_output(docs, record) as staged:
+        for path, parts in files.items():
+            staged.add_parts(path, iter(parts))
+        return commit(staged)
+
+
+def test_a_file_written_in_parts_is_the_joined_parts_and_unchanged_parts_write_nothing(docs: Path, tmp_path: Path) -> None:
+    record = tmp_path / "written.json"
+    parts = {"downloads/x.bib": ["new ", "x", "é—"], "review/b.md": ["old", " b"]}
+    report = _write_in_parts(docs, parts, record)
+    assert report.written == ("downloads/x.bib",) and report.unchanged == 1  # review/b.md held "old b"
+    assert (docs / "downloads/x.bib").read_text(encoding="utf-8") == "new xé—"
+    before = (docs / "downloads/x.bib").stat().st_mtime_ns
+    assert _write_in_parts(docs, parts, record).written == ()  # same parts: the record vouches for them
+    assert (docs / "downloads/x.bib").stat().st_mtime_ns == before
+    assert _write_in_parts(docs, {"downloads/x.bib": ["new ", "x", "é—"]}).written == ()  # no record: compared byte by byte
+    assert _write_in_parts(docs, {"downloads/x.bib": ["new ", "y", "é—"]}).written == ("downloads/x.bib",)  # same size, other bytes
+    assert not staging_dir(docs).exists()
 
 
 def test_refuses_paths_outside_its_folders() -> None:
