@@ -196,12 +196,20 @@ def name_terms(top_terms: list[str], text: str) -> list[str]:
     """The three terms that name a topic: the first of its top terms that say something
     ("size", "cost" and "metrics" do not) and that are not one thing twice ("Sequence
     length" and "long sequence"). An acronym and a word that `text`, the topic's papers,
-    spells it out with ("FL", "federated") become that phrase: "federated learning". All
-    of `top_terms` still describe the topic for assignment."""
+    spells it out with ("FL", "federated") become that phrase: "federated learning", as
+    does an acronym the papers define ("continual learning (CL)"). All of `top_terms`
+    still describe the topic for assignment."""
     chosen: list[str] = []
     for term in top_terms:
-        words = {fold(word) for word in re.split(r"[\s-]+", term)}
-        if is_uninformative(term) or any(words & {fold(w) for w in re.split(r"[\s-]+", other)} for other in chosen):
+        defined = _defined_as(term, text)  # "CL" is "continual learning" where the papers say so
+        term = defined or term
+        words = _words(term)
+        if is_uninformative(term):
+            continue
+        overlapping = [index for index, other in enumerate(chosen) if words & _words(other)]
+        if overlapping:
+            if defined and len(overlapping) == 1 and _words(chosen[overlapping[0]]) < words:
+                chosen[overlapping[0]] = defined  # "graph", then "GNN": "graph neural networks"
             continue
         for index, other in enumerate(chosen):
             if spelled := _spelled_out(term, other, text) or _spelled_out(other, term, text):
@@ -212,6 +220,20 @@ def name_terms(top_terms: list[str], text: str) -> list[str]:
         if len(chosen) == 3:
             break
     return chosen or top_terms[:3]
+
+
+def _words(term: str) -> set[str]:
+    return {fold(word) for word in re.split(r"[\s-]+", term)}
+
+
+def _defined_as(acronym: str, text: str) -> str:
+    """The phrase `text` defines `acronym` as, "continual learning" for "CL" from
+    "… continual learning (CL) …"; empty when it does not."""
+    if not (acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 5):
+        return ""
+    words = r"[\s-]+".join(rf"{letter}\w*" for letter in acronym.lower())
+    found = re.search(rf"\b({words})\s*\(\s*{acronym}s?\s*\)", text, re.I)
+    return found[1].lower() if found else ""
 
 
 def _spelled_out(acronym: str, word: str, text: str) -> str:

@@ -42,3 +42,8 @@ def test_an_acronym_and_its_first_word_become_the_phrase_the_papers_write() -> N
 
 def test_an_acronym_the_papers_never_spell_out_stays() -> None:
     assert name_terms(["FL", "federated", "clients"], "FL and federated averaging.") == ["FL", "federated", "clients"]
+
+
+def test_an_acronym_the_papers_define_is_named_by_its_definition() -> None:
+    text = "We study continual learning (CL) with replay. CL forgets less with replay."
+    assert name_terms(["CL", "replay", "continual"], text) == ["continual learning", "replay"]
