@@ -30,26 +30,18 @@ def paper_record(paper: Paper, topics: dict[str, Topic]) -> dict[str, Any]:
     }
 
 
-def papers_json(papers: list[Paper], topics: dict[str, Topic]) -> str:
-    """Sorted by key, no timestamps: the same papers give the same bytes."""
-    return "".join(papers_json_parts(papers, topics))
-
-
 def papers_json_parts(papers: list[Paper], topics: dict[str, Topic]) -> Iterator[str]:
-    """`papers_json`, a record at a time."""
+    """papers.json, a record at a time: sorted by key, no timestamps, so the same papers
+    give the same bytes."""
     return json_array_parts(paper_record(paper, topics) for paper in sorted(papers, key=lambda p: p.key.lower()))
 
 
-def json_array(records: Iterable[Any], sort_keys: bool = False) -> str:
-    """A JSON list with one record per line: diffs show which papers changed, and it is
-    written by the C encoder (`indent` makes `json` fall back to a Python one, 10× slower).
-    `records` may be a generator: at 100,000 papers, holding every record as a dict at once
-    took half a gigabyte."""
-    return "".join(json_array_parts(records, sort_keys))
-
-
 def json_array_parts(records: Iterable[Any], sort_keys: bool = False) -> Iterator[str]:
-    """`json_array`, a record (and the separator before it) at a time."""
+    """A JSON list with one record per line, a record (and the separator before it) at a
+    time: diffs show which papers changed, and each record is written by the C encoder
+    (`indent` makes `json` fall back to a Python one, 10× slower). `records` may be a
+    generator: at 100,000 papers, holding every record as a dict at once took half a
+    gigabyte."""
     separator = "[\n"
     for record in records:
         yield separator + json.dumps(record, ensure_ascii=False, sort_keys=sort_keys)

@@ -169,3 +169,12 @@ def test_any_text_keeps_records_apart(titles: list[str], authors: list[str]) -> 
     assert len(records) == len(items)
     assert all(RIS_LINE.match(line) for record in records for line in record)
     assert [item["id"] for item in json.loads(csl_json(items))] == [paper.key for paper in items]
+
+
+def test_a_json_download_is_a_list_with_one_record_per_line() -> None:
+    from generator.dataset import json_array_parts
+
+    assert "".join(json_array_parts([])) == "[]\n"
+    text = "".join(json_array_parts(iter([{"b": 1, "a": "é—"}, {"c": [2]}]), sort_keys=True))
+    assert text == '[\n{"a": "é—", "b": 1},\n{"c": [2]}\n]\n'
+    assert json.loads(text) == [{"a": "é—", "b": 1}, {"c": [2]}]
