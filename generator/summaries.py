@@ -3,7 +3,10 @@
 Extractive on purpose: no model downloads and nothing invented. The TL;DR is the abstract
 sentence that states the contribution — found by the cue phrases authors use for it ("we
 propose", "this paper introduces", "we show") and never the background sentence that opens
-most abstracts — trimmed of lead-ins and cut to about 35 words at a clause boundary.
+most abstracts — trimmed of lead-ins and of words pointing at earlier sentences, and cut
+to about 35 words at a clause boundary. A short TL;DR that leaves out what the title says
+(the task, or how) is followed by the title's describing part after a dash: every word is
+still the authors'.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Sources, in order: curated tags from YAML, the configured vocabulary, a built-in lexicon of
 method families (LoRA, MoE, FP8, KV cache …), then the paper's most distinctive key phrases
-shared with other papers (a tag on one paper only indexes nothing). Near-duplicates collapse
-onto one canonical form by a folding key (case, hyphens, plural).
+shared with other papers (a tag on one paper only indexes nothing) that name a subject,
+those some title uses first. Near-duplicates collapse onto one canonical form by a folding
+key (case, hyphens, British spelling, and the Porter2 stem of each word).
 """
 
 from __future__ import annotations
