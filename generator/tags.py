@@ -191,6 +191,7 @@ _EVALUATIVE_WORDS = frozenset(  # a word list reads better as text
     goal insights issue issues manner number paper paradigm practice progress range research set
     size study subset success task value way work order orders magnitude thousands millions billions trillions
     findings solution solutions scalable unlike short close robust methods opportunities directions lessons
+    challenging
     """.split()  # noqa: SIM905
 )
 _REPORTING_VERBS = frozenset(  # a word list reads better as text
@@ -202,6 +203,7 @@ _REPORTING_VERBS = frozenset(  # a word list reads better as text
     produces propose proposed provide provides reduce reduces reducing remove removes removing
     require required requires requiring sacrifice sacrificing show shows shown yield yields
     explore explores exploring fall falls get gets getting offering reveal reveals revealing
+    address addresses addressing tackle tackles tackling
     """.split()  # noqa: SIM905
 )
 _LINKING_WORDS = frozenset({"of", "for", "in", "on", "the", "and", "to", "with", "by", "from", "at", "a", "an"})
@@ -215,7 +217,7 @@ _MEASURE_HEADS = frozenset(  # a word list reads better as text
     day days gain gains hour hours improvement improvements landscape landscapes level levels metric
     metrics module modules overhead overheads parameter parameters performance power process
     processes quality reduction reductions relationship relationships requirement requirements resource resources
-    result results sample samples shape speed speeds speedup speedups stage stages time times
+    result results sample samples score scores shape speed speeds speedup speedups stage stages time times
     usage variant variants volume volumes
     """.split()  # noqa: SIM905
 )
@@ -251,6 +253,12 @@ def is_uninformative(term: str) -> bool:
     return not words or words[-1].replace("-", "") in _MEASURE_HEADS or any(word in _REPORTING_VERBS or word in _QUANTITY_WORDS for word in words)
 
 
+def looks_adjectival(word: str) -> bool:
+    """Whether a word has an adjective's ending ("agnostic", "continual"), and is not one
+    of the nouns that share it ("signal", "objective")."""
+    return word.endswith(_ADJECTIVE_ENDINGS) and word not in _NOUNS_LIKE_ADJECTIVES
+
+
 def is_topical_phrase(phrase: str) -> bool:
     """Whether a key phrase names a subject ("activation memory", "graph sampling") rather
     than praising, reporting or measuring ("offers significant", "highly effective",
@@ -259,7 +267,7 @@ def is_topical_phrase(phrase: str) -> bool:
     head = phrase.lower().split()[-1].replace("-", "") if words else ""
     if not words or head in _MEASURE_HEADS:
         return False
-    if head.endswith(_ADJECTIVE_ENDINGS) and head not in _NOUNS_LIKE_ADJECTIVES:
+    if looks_adjectival(head):
         return False
     if len(phrase.split()) > 1 and head.endswith("ed"):
         return False  # "data stored": a clause cut short, not a name

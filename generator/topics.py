@@ -14,7 +14,9 @@ later does not reshuffle them.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +24,14 @@ import numpy as np
 import yaml
 from scipy.sparse import csr_matrix
 from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.preprocessing import normalize
 
+from generator import tags
 from generator.config import slugify
 from generator.models import Paper, Topic
-from generator.tags import is_uninformative
-from generator.text import Corpus, count_corpus, fit_corpus, paper_text, surface_forms
+from generator.tags import is_uninformative, looks_adjectival
+from generator.text import FIELD_STOP_WORDS, Corpus, count_corpus, display_form, fit_corpus, paper_text, surface_forms
 
 OTHER_SLUG = "other"
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "with"})
@@ -49,6 +53,14 @@ NMF_ITERATIONS, NMF_TOLERANCE = 1000, 1e-3
 SURFACE_PAPERS = 50  # a topic's terms are spelled as its top papers spell them
 KEYWORD_COUNT = 12  # the first three name the topic; all of them describe it for assignment
 PHRASE_SHARE = 0.7  # a phrase replaces its chosen word when it weighs this share of it
+# A lone word in a name becomes the phrase the topic's papers write it in at least this
+# share of the time, and at least COMPLETION_MIN times: "law" is "scaling laws" there.
+COMPLETION_SHARE, COMPLETION_MIN = 0.5, 3
+TITLE_USES = 1  # a term in this many of a topic's titles names it before one in fewer
+_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+# Field words that end a name's phrase well ("federated learning", "diffusion models"),
+# unlike the rest of FIELD_STOP_WORDS ("efficient", "proposed").
+_PHRASE_ENDINGS = frozenset({"learning", "training", "network", "networks", "model", "models"})
 # Words frequent enough to shape a topic yet saying nothing about it ("What does … do?").
 _NAME_STOP_WORDS = frozenset({"doe", "does", "did", "make", "mak", "way", "ways", "lot", "thing", "real", "need", "needs"})
 
@@ -146,7 +158,7 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
         top_terms = _distinctive_terms(component, terms, surface_forms(members_text))
         if not top_terms:
             continue
-        naming = name_terms(top_terms, members_text)
+        naming = name_terms(top_terms, members_text, [sample[i].title for i in members])
         title = _topic_title(naming)
         slug = _unique_slug(slugify(" ".join(naming[:2])), used)
         topics.append(Topic(slug, title, f"Papers about {_join(top_terms[:6])}.", tuple(top_terms)))
@@ -192,19 +204,22 @@ def _distinctive_terms(component: np.ndarray, terms: np.ndarray, forms: dict[str
     return chosen
 
 
-def name_terms(top_terms: list[str], text: str) -> list[str]:
+def name_terms(top_terms: list[str], text: str, titles: list[str] | None = None) -> list[str]:
     """The three terms that name a topic: the first of its top terms that say something
     ("size", "cost" and "metrics" do not) and that are not one thing twice ("Sequence
     length" and "long sequence"). An acronym and a word that `text`, the topic's papers,
     spells it out with ("FL", "federated") become that phrase: "federated learning", as
     does an acronym the papers define ("continual learning (CL)"). All of `top_terms`
-    still describe the topic for assignment."""
+    still describe the topic for assignment.
+
+    Terms that `titles`, the topic's papers' titles, use more than once come first: titles
+    name subjects, so "epoch" or "error" names a topic only when nothing else is left."""
     chosen: list[str] = []
-    for term in top_terms:
-        defined = _defined_as(term, text)  # "CL" is "continual learning" where the papers say so
+    for term in sorted(top_terms, key=lambda term: " " not in term and _title_uses(term, titles or []) < TITLE_USES) if titles else top_terms:
+        defined = _defined_as(term, text) or _completed(term, text)  # "CL" is "continual learning" where the papers say so
         term = defined or term
         words = _words(term)
-        if is_uninformative(term):
+        if is_uninformative(term) or _lone_modifier(term):
             continue
         overlapping = [index for index, other in enumerate(chosen) if words & _words(other)]
         if overlapping:
@@ -222,8 +237,69 @@ def name_terms(top_terms: list[str], text: str) -> list[str]:
     return chosen or top_terms[:3]
 
 
+def _title_uses(term: str, titles: list[str]) -> int:
+    """How many of `titles` write `term` or a form of it ("align" in "Aligning")."""
+    pattern = re.compile(r"\b" + r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", term)), re.I)
+    return sum(1 for title in titles if pattern.search(title))
+
+
+def _lone_modifier(term: str) -> bool:
+    """A lone adjective or participle ("inductive", "distributed") says what kind, but not
+    of what: a name wants the phrase, and takes the word only when no phrase dominates."""
+    return term.islower() and " " not in term and (looks_adjectival(term.lower()) or (term.endswith("ed") and not term.endswith("eed")))
+
+
 def _words(term: str) -> set[str]:
-    return {fold(word) for word in re.split(r"[\s-]+", term)}
+    """A term's words by stem: "parallel" and "parallelism" are one word said twice."""
+    return {tags.fold(word) for word in re.split(r"[\s-]+", term)}
+
+
+def _completed(term: str, text: str) -> str:
+    """The phrase `text` mostly writes a lowercase `term` in: "law" → "scaling laws",
+    "catastrophic" → "catastrophic forgetting", and a phrase the features cut before a field
+    word, "small language" → "small language models"; empty when no phrase dominates.
+    Names and acronyms stand as they are."""
+    words = term.split()
+    if not term.islower() or not all(_NAME_WORD.fullmatch(word) for word in words):
+        return ""
+    keys = [fold(word) for word in words]
+    found = list(_NAME_WORD.finditer(text))
+    occurrences = 0
+    phrases: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for start in range(len(found) - len(keys) + 1):
+        span = found[start : start + len(keys)]
+        if [fold(match[0]) for match in span] != keys or not _adjacent(span, text):
+            continue
+        occurrences += 1
+        # A lone word takes any word beside it; a phrase only a field word after it.
+        sides = [(start - 1, start + len(keys)), (start, start + len(keys) + 1)] if len(keys) == 1 else [(start, start + len(keys) + 1)]
+        for first, last in sides:
+            extended = found[max(first, 0) : last]
+            if first < 0 or last > len(found) or not _adjacent(extended, text):
+                continue
+            other = extended[0][0] if first < start else extended[-1][0]
+            if _ends_no_phrase(other) or (len(keys) > 1 and other.lower() not in _PHRASE_ENDINGS):
+                continue
+            phrases[tuple(fold(match[0]) for match in extended)][text[extended[0].start() : extended[-1].end()]] += 1
+    if not phrases:
+        return ""
+    best = max(phrases.values(), key=lambda forms: (sum(forms.values()), sorted(forms)))
+    if sum(best.values()) < max(COMPLETION_MIN, COMPLETION_SHARE * occurrences):
+        return ""
+    phrase = display_form(best)
+    return "" if is_uninformative(phrase) else phrase
+
+
+def _adjacent(matches: list[re.Match[str]], text: str) -> bool:
+    """Whether the words are written one after another, a single space apart."""
+    return all(text[before.end() : after.start()] == " " for before, after in itertools.pairwise(matches))
+
+
+def _ends_no_phrase(word: str) -> bool:
+    """Words a name's phrase does not take: function words, field words that praise or
+    report ("efficient", "proposed"), numbers."""
+    lower = word.lower()
+    return lower in ENGLISH_STOP_WORDS or (lower in FIELD_STOP_WORDS and lower not in _PHRASE_ENDINGS) or fold(lower) in _NAME_STOP_WORDS
 
 
 def _defined_as(acronym: str, text: str) -> str:
