@@ -145,7 +145,10 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
     sample = discovery_sample(papers)
     texts = [paper_text(p) for p in sample]
     # Words of a single paper cannot define a topic; dropping them makes NMF ~10x faster.
-    vectorizer, matrix = fit_corpus(texts, min_df=_min_papers(len(sample)), max_features=DISCOVERY_FEATURES)
+    try:
+        vectorizer, matrix = fit_corpus(texts, min_df=_min_papers(len(sample)), max_features=DISCOVERY_FEATURES)
+    except ValueError:  # no word is shared by enough papers (a few titles, no abstracts): no topic to find
+        return []
     k = min(topic_count(len(papers)), matrix.shape[1])
     model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=NMF_ITERATIONS, tol=NMF_TOLERANCE)
     weights = model.fit_transform(matrix)

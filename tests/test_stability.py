@@ -12,6 +12,7 @@ import pytest
 from generator.config import load_config
 from generator.pipeline import Report, build
 from generator.topics import discover_topics, dump_topics, load_topics
+from tests.paper_factory import make_paper
 
 REPO = Path(__file__).resolve().parents[1]
 AUTOMATIC = "title: Sample review\ninputs:\n  - papers/\nreference_year: 2025\n"
@@ -131,3 +132,18 @@ def test_discovery_ignores_input_order(guided: tuple[Path, Report]) -> None:
     _, report = guided
     papers = report.papers
     assert discover_topics(papers) == discover_topics(list(reversed(papers)))
+
+
+def test_a_few_titles_without_abstracts_found_no_topic_and_land_in_other() -> None:
+    """A small Google Scholar export: titles only, sharing no word that is not a field
+    word. There is no topic to discover; the papers are all kept, in Other."""
+    titles = [
+        "Attention Is All You Need",
+        "Deep Residual Learning for Image Recognition",
+        "Adam: A Method for Stochastic Optimization",
+        "Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift",
+        "Dropout: A Simple Way to Prevent Neural Networks from Overfitting",
+        "Generative Adversarial Nets",
+    ]
+    papers = [make_paper(title, abstract="") for title in titles]
+    assert discover_topics(papers) == []
