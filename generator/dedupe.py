@@ -1,7 +1,11 @@
 """Merging records that describe the same paper, and applying curated overrides.
 
-Records are the same paper when they share a normalised title, a DOI or an arXiv id
-(transitively). The merge policy is fixed, so output never depends on input order:
+Records are the same paper when they share a DOI or an arXiv id, or a normalised title
+(transitively), unless the title is all they share and they clearly are two papers: another
+first author ("Deep learning" by LeCun et al., and by Goodfellow et al.), or another arXiv
+id. Such papers stay apart, each is reported, and the later ones' identities name
+their first author and year. The merge policy is fixed, so output never depends on input
+order:
 
 - records are ranked curated YAML > BibTeX > Daily Papers listing, then by `path:line`;
 - title and author list come from the best-ranked record that has them;
@@ -16,9 +20,9 @@ Records are the same paper when they share a normalised title, a DOI or an arXiv
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from generator.models import Merge, Override, Paper, Problem, Record, Source, SourceKind
+from generator.models import Merge, Override, Paper, Problem, Record, Severity, Source, SourceKind
 from generator.normalize import title_identity
 
 RANK = {SourceKind.CURATED: 0, SourceKind.BIBTEX: 1, SourceKind.LISTING: 2}
@@ -32,19 +36,54 @@ def _find(parent: list[int], index: int) -> int:
 
 
 def group_records(records: list[Record]) -> list[list[Record]]:
-    """Records that are one paper, grouped by union-find over shared identifiers."""
-    parent = list(range(len(records)))
-    first_seen: dict[str, int] = {}
-    for index, record in enumerate(records):
+    """Records that are one paper, grouped by union-find over shared identifiers. Records
+    are taken best-ranked first, so which of two clashing groups a record joins does not
+    depend on input order."""
+    ordered = sorted(records, key=_rank)
+    parent = list(range(len(ordered)))
+    signature = [_Signature.of(record) for record in ordered]
+    holders: dict[str, list[int]] = defaultdict(list)  # identifier -> groups (roots) holding it
+    for index, record in enumerate(ordered):
         for identifier in _identifiers(record):
-            if identifier in first_seen:
-                parent[_find(parent, index)] = _find(parent, first_seen[identifier])
-            else:
-                first_seen[identifier] = index
+            root = _find(parent, index)
+            # A DOI or arXiv id names one paper; a title may name two, so it joins only a
+            # group with no clash (the first one, in rank order).
+            by_title = identifier.startswith("title:")
+            roots = [_find(parent, holder) for holder in holders[identifier]]
+            holder = next((r for r in roots if r == root or not by_title or not signature[r].clashes(signature[root])), None)
+            if holder is None:
+                holders[identifier].append(root)
+            elif holder != root:
+                parent[root] = holder
+                signature[holder] = signature[holder].joined(signature[root])
     groups: dict[int, list[Record]] = defaultdict(list)
-    for index, record in enumerate(records):
+    for index, record in enumerate(ordered):
         groups[_find(parent, index)].append(record)
-    return [sorted(group, key=_rank) for group in groups.values()]
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class _Signature:
+    """What tells two papers with one title apart: their first authors and arXiv ids."""
+
+    first_authors: frozenset[frozenset[str]]  # each record's first author, as a set of name words
+    arxiv_ids: frozenset[str]
+
+    @classmethod
+    def of(cls, record: Record) -> _Signature:
+        first = frozenset(word for word in title_identity(record.authors[0]).split() if len(word) > 1) if record.authors else frozenset()
+        return cls(frozenset({first} - {frozenset()}), frozenset({record.arxiv_id.lower()} - {""}))
+
+    def clashes(self, other: _Signature) -> bool:
+        # The first author is compared, not the whole list: "Deep learning" by LeCun, Bengio
+        # and Hinton and "Deep Learning" by Goodfellow, Bengio and Courville share Bengio.
+        # A shared name word is enough to be one author: "Y. LeCun" and "Yann LeCun".
+        return any(mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors) or bool(
+            self.arxiv_ids and other.arxiv_ids and self.arxiv_ids.isdisjoint(other.arxiv_ids)
+        )
+
+    def joined(self, other: _Signature) -> _Signature:
+        return _Signature(self.first_authors | other.first_authors, self.arxiv_ids | other.arxiv_ids)
 
 
 def _identifiers(record: Record) -> list[str]:
@@ -117,9 +156,38 @@ def merge_records(records: list[Record]) -> tuple[list[Paper], list[Merge]]:
         papers.append(paper)
         if len(group) > 1:
             merges.append(Merge(paper.title, paper.sources, _merge_reason(group)))
+    papers = _distinct_identities(papers)
     papers.sort(key=lambda p: (p.identity, p.sources))
     merges.sort(key=lambda m: m.sources)
     return papers, merges
+
+
+def _distinct_identities(papers: list[Paper]) -> list[Paper]:
+    """Papers that share a title but were kept apart, in rank order: the first keeps the
+    title's identity, the others add their first author and year to it, so each has its
+    own citation key and page."""
+    seen: set[str] = set()
+    distinct = []
+    for paper in papers:
+        if paper.identity in seen:
+            author = title_identity(paper.authors[0]).split()[-1:] if paper.authors else []
+            paper = replace(paper, identity=" ".join([paper.identity, *author, str(paper.year or "")]).strip())
+        seen.add(paper.identity)
+        distinct.append(paper)
+    return distinct
+
+
+def same_title_problems(papers: list[Paper]) -> list[Problem]:
+    """A warning for each paper that shares its title with another but was kept apart (no
+    first author or arXiv id): worth a look, as a curator may know better."""
+    by_identity = {paper.identity: paper for paper in papers}
+    problems = []
+    for paper in papers:
+        title = title_identity(paper.title)
+        if paper.identity != title and (first := by_identity.get(title)):
+            message = f"same title as {first.title!r} ({first.sources[0]}) but another first author or arXiv id: kept as two papers"
+            problems.append(Problem(paper.sources[0], message, Severity.WARNING))
+    return problems
 
 
 def _merge_reason(group: list[Record]) -> str:
@@ -136,15 +204,22 @@ def apply_overrides(papers: list[Paper], overrides: list[Override]) -> tuple[lis
         for key in (paper.key, paper.bibtex_key):
             if key:
                 by_key.setdefault(key.lower(), index)
-    by_title = {paper.identity: index for index, paper in enumerate(papers)}
+    by_title: defaultdict[str, list[int]] = defaultdict(list)
+    for index, paper in enumerate(papers):
+        by_title[title_identity(paper.title)].append(index)
     problems: list[Problem] = []
     result = list(papers)
     for override in overrides:
-        index = by_key.get(override.match_key.lower()) if override.match_key else by_title.get(title_identity(override.match_title))
+        titled = by_title.get(title_identity(override.match_title), [])
+        index = by_key.get(override.match_key.lower()) if override.match_key else next(iter(titled), None)
         if index is None:
             wanted = f"key {override.match_key!r}" if override.match_key else f"title {override.match_title!r}"
             problems.append(Problem(override.source, f"override matches no paper ({wanted})"))
             continue
+        if not override.match_key and len(titled) > 1:
+            keys = ", ".join(papers[i].key for i in titled)
+            message = f"override's title matches {len(titled)} papers ({keys}); it applies to {papers[index].key}: match by `key:` to choose"
+            problems.append(Problem(override.source, message, Severity.WARNING))
         paper = result[index]
         result[index] = _overridden(paper, override)
     return result, problems

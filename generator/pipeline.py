@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from generator import analysis, cache, pages
 from generator.config import Config
-from generator.dedupe import apply_overrides, merge_records
+from generator.dedupe import apply_overrides, merge_records, same_title_problems
 from generator.keys import assign_keys, dump_pinned, load_pinned
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
@@ -93,6 +93,7 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         report.problems += read.problems
     with _stage(report, "merge", progress):
         papers, report.merges = merge_records(list(read.records))
+        report.problems += same_title_problems(papers)
         # Overrides are matched by title or by the key a user knows (their own BibTeX key,
         # or one handed out earlier), so keys are given before curation.
         pinned = load_pinned(config.keys_path)

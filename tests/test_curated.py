@@ -275,3 +275,16 @@ def test_an_override_that_matches_nothing_is_reported_at_its_line() -> None:
     assert result == papers
     assert sorted(str(p.source) for p in problems) == ["c.yml:2", "c.yml:4"]
     assert all(p.severity is Severity.WARNING for p in problems)
+
+
+def test_an_override_by_a_title_two_papers_share_applies_to_one_and_says_so() -> None:
+    def bib(line: int, author: str) -> Record:
+        return Record(Source("refs.bib", line), SourceKind.BIBTEX, "Deep learning", "Deep learning", authors=(author,), year=2015)
+
+    papers, _ = merge_records([bib(1, "Yann LeCun"), bib(9, "Ian Goodfellow")])
+    papers = [replace(p, key=f"k{i}") for i, p in enumerate(papers)]
+    override = Override(Source("c.yml", 3), match_title="Deep Learning", topic="optimization")
+    result, problems = apply_overrides(papers, [override])
+    assert [p.topic_override for p in result] == ["optimization", ""]
+    assert [(str(p.source), p.severity) for p in problems] == [("c.yml:3", Severity.WARNING)]
+    assert "k0, k1" in problems[0].message

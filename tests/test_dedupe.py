@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.dedupe import merge_records
-from generator.models import Paper, Record, Source, SourceKind
+from generator.dedupe import merge_records, same_title_problems
+from generator.models import Paper, Record, Severity, Source, SourceKind
 from generator.readers.bibtex import read_bibtex
 from generator.readers.curated import read_curated
 from generator.readers.dailypapers import read_dailypapers
@@ -260,3 +260,38 @@ def test_merging_is_idempotent_on_single_records() -> None:
     single = record(SourceKind.LISTING, "Alone", "d.txt", 5, abstract="x", upvotes=3, year=2020)
     paper = one_paper([single])
     assert (paper.title, paper.abstract, paper.upvotes, paper.year, paper.sources) == ("Alone", "x", 3, 2020, (single.source,))
+
+
+# --- one title, two papers ------------------------------------------------------------------
+
+
+def test_one_title_by_different_authors_is_two_papers_each_with_its_own_identity() -> None:
+    lecun = record(SourceKind.BIBTEX, "Deep learning", "refs.bib", 1, authors=("Yann LeCun", "Yoshua Bengio"), year=2015)
+    goodfellow = record(SourceKind.BIBTEX, "Deep Learning", "refs.bib", 9, authors=("Ian Goodfellow", "Yoshua Bengio"), year=2016)
+    listing = record(SourceKind.LISTING, "Deep Learning", "dump.txt", 3)  # no names: joins the first
+    papers, merges = merge_records([goodfellow, listing, lecun])
+    assert sorted(p.authors[0] for p in papers) == ["Ian Goodfellow", "Yann LeCun"]
+    assert sorted(p.identity for p in papers) == ["deep learning", "deep learning goodfellow 2016"]
+    assert [m.sources for m in merges] == [(Source("dump.txt", 3), Source("refs.bib", 1))]
+    problems = same_title_problems(papers)
+    assert [(str(p.source), p.severity) for p in problems] == [("refs.bib:9", Severity.WARNING)]
+    assert "(dump.txt:3)" in problems[0].message  # the other paper, by its first source
+
+
+def test_one_title_and_one_first_author_is_one_paper() -> None:
+    arxiv = record(SourceKind.BIBTEX, "Deep Learning", "a.bib", 1, authors=("Y. LeCun",), year=2015)
+    journal = record(SourceKind.BIBTEX, "Deep learning", "b.bib", 1, authors=("Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"), year=2015)
+    assert one_paper([arxiv, journal]).authors[0] == "Y. LeCun"
+
+
+def test_one_title_with_two_arxiv_ids_is_two_papers() -> None:
+    first = record(SourceKind.BIBTEX, "Introduction", "a.bib", 1, arxiv_id="2101.00001")
+    second = record(SourceKind.BIBTEX, "Introduction", "a.bib", 5, arxiv_id="2202.00002")
+    papers, _ = merge_records([second, first])
+    assert len(papers) == 2
+
+
+def test_a_shared_doi_merges_whatever_the_authors() -> None:
+    garbled = record(SourceKind.BIBTEX, "Deep learning", "a.bib", 1, authors=("C ukasz",), doi="10.1038/nature14539")
+    clean = record(SourceKind.CURATED, "Deep learning", "c.yml", 1, authors=("Łukasz Kaiser",), doi="10.1038/nature14539")
+    assert one_paper([garbled, clean]).authors == ("Łukasz Kaiser",)
