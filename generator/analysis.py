@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from generator import related, summaries, tags, topics
 from generator.config import Config
-from generator.models import Paper, Problem, Severity, Source, Topic
+from generator.models import Paper, Problem, Topic
 from generator.summaries import Summary
 
 OTHER = Topic(topics.OTHER_SLUG, "Other", "Papers that fit none of the review's topics.")
@@ -34,21 +34,11 @@ def analyse(
     enriched = []
     for index, (paper, assignment, summary) in enumerate(zip(papers, assignments, summaries.summarize_all(papers, known_summaries))):
         primary, secondary = assignment.primary, assignment.secondary
-        if paper.topic_override:
-            if paper.topic_override in slugs:
-                primary, secondary = (
-                    paper.topic_override,
-                    tuple(s for s in (assignment.primary, *secondary) if s != paper.topic_override)[:2],
-                )
-            else:
-                source = paper.sources[0] if paper.sources else Source("?", 0)
-                problems.append(
-                    Problem(
-                        source,
-                        f"curated topic {paper.topic_override!r} is not a topic slug; known: {', '.join(sorted(slugs))}",
-                        Severity.WARNING,
-                    )
-                )
+        if paper.topic_override in slugs:  # an unknown one is reported where it was written (`dedupe.unknown_topics`)
+            primary, secondary = (
+                paper.topic_override,
+                tuple(s for s in (assignment.primary, *secondary) if s != paper.topic_override)[:2],
+            )
         enriched.append(
             replace(  # once per paper: on a large corpus, `replace` itself is a cost worth counting
                 paper,

@@ -234,3 +234,12 @@ def _overridden(paper: Paper, override: Override) -> Paper:
         urls=tuple(dict.fromkeys(paper.urls + override.urls)),
         sources=tuple(sorted(set(paper.sources) | {override.source})),
     )
+
+
+def unknown_topics(records: list[Record], overrides: list[Override], slugs: set[str]) -> list[Problem]:
+    """A warning, where it was written, for each curated topic that is no topic's slug: the
+    paper keeps the topic the analysis gives it."""
+    curated = [(record.source, record.topic) for record in records if record.kind is SourceKind.CURATED and record.topic]
+    wanted = curated + [(override.source, override.topic) for override in overrides if override.topic]
+    known = ", ".join(sorted(slugs))
+    return [Problem(source, f"curated topic {topic!r} is not a topic slug; known: {known}", Severity.WARNING) for source, topic in wanted if topic not in slugs]

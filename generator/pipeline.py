@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from generator import analysis, cache, pages
 from generator.config import Config
-from generator.dedupe import apply_overrides, merge_records, same_title_problems
+from generator.dedupe import apply_overrides, merge_records, same_title_problems, unknown_topics
 from generator.keys import assign_keys, dump_pinned, load_pinned
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
@@ -103,6 +103,8 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         report.problems += override_problems
     with _stage(report, "analyse", progress):
         taxonomy, discovered = _taxonomy(config, papers)
+        slugs = {topic.slug for topic in taxonomy} | {analysis.OTHER.slug}
+        report.problems += unknown_topics(list(read.records), list(read.overrides), slugs)
         topics, papers, analysis_problems = _analyse(config, papers, taxonomy, use_cache=write)
         report.problems += analysis_problems
     report.papers = sorted(papers, key=lambda p: p.key.lower())

@@ -288,3 +288,18 @@ def test_an_override_by_a_title_two_papers_share_applies_to_one_and_says_so() ->
     assert [p.topic_override for p in result] == ["optimization", ""]
     assert [(str(p.source), p.severity) for p in problems] == [("c.yml:3", Severity.WARNING)]
     assert "k0, k1" in problems[0].message
+
+
+def test_an_unknown_curated_topic_is_reported_where_it_was_written(tmp_path: Path) -> None:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "a.bib").write_text("@article{k1, title={Layer Normalization}, author={Ba, Jimmy}, year={2016}}\n", encoding="utf-8")
+    curated = "papers:\n  - title: My preprint\n    topic: no-such-topic\noverrides:\n  - title: Layer Normalization\n    topic: also-unknown\n"
+    (tmp_path / "papers" / "curated.yml").write_text(curated, encoding="utf-8")
+    (tmp_path / "review.yml").write_text("title: T\ninputs: [papers/]\ntopics:\n  - title: Optimization\n", encoding="utf-8")
+    report = build(load_config(tmp_path / "review.yml"), write=False)
+    unknown = sorted(str(p.source) for p in report.problems if "is not a topic slug" in p.message)
+    assert unknown == ["papers/curated.yml:2", "papers/curated.yml:5"]
+    assert {p.key: p.topic for p in report.papers}["k1"] != "also-unknown"
