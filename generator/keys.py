@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from generator.config import ConfigError
-from generator.models import Paper
+from generator.models import Paper, Problem, Severity
 
 # libyaml's C loader and dumper when PyYAML has them: the key file has a line per paper, and
 # the pure-Python loader takes seconds at 10,000 papers. Both read and write the same YAML.
@@ -134,6 +134,20 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
         taken.add(key.lower())
         assigned[paper.identity] = key
     return assigned
+
+
+def replaced_keys(papers: list[Paper]) -> list[Problem]:
+    """A warning for each paper whose own BibTeX key it is not cited by (after `assign_keys`):
+    a key URLs cannot carry (`DBLP:conf/nips/Dao22`), one another entry holds, or one the
+    key file replaced. Whoever cites the old key must learn the new one."""
+    problems = []
+    for paper in papers:
+        if paper.bibtex_key and paper.key != paper.bibtex_key:
+            reason = "another entry has it" if is_usable_user_key(paper.bibtex_key) else "it has characters a page URL cannot carry"
+            source = next((s for s in paper.sources if s.path.endswith(".bib")), paper.sources[0])
+            message = f"BibTeX key {paper.bibtex_key!r} is not kept ({reason}, or the key file gave another); cite this paper as {paper.key!r}"
+            problems.append(Problem(source, message, Severity.WARNING))
+    return problems
 
 
 def _claim_order(paper: Paper) -> tuple:

@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 from generator import analysis, cache, pages
 from generator.config import Config
 from generator.dedupe import apply_overrides, merge_records, same_title_problems, unknown_topics
-from generator.keys import assign_keys, dump_pinned, load_pinned
+from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
 from generator.topics import discover_topics, dump_topics, load_topics
@@ -99,6 +99,7 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         pinned = load_pinned(config.keys_path)
         keys = assign_keys(papers, pinned)
         papers = [replace(paper, key=keys[paper.identity]) for paper in papers]
+        report.problems += replaced_keys(papers)
         papers, override_problems = apply_overrides(papers, list(read.overrides))
         report.problems += override_problems
     with _stage(report, "analyse", progress):

@@ -10,11 +10,12 @@ import pytest
 
 from generator.config import ConfigError
 from generator.dedupe import merge_records
-from generator.keys import assign_keys, dump_pinned, load_pinned
-from generator.models import Paper, Source
+from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys
+from generator.models import Paper, Severity, Source
 from generator.normalize import title_identity
 from generator.readers.bibtex import read_bibtex
 from generator.readers.dailypapers import read_dailypapers
+from tests.paper_factory import make_paper
 
 SAMPLES = Path(__file__).resolve().parents[1] / "papers"
 
@@ -175,3 +176,11 @@ def test_of_a_duplicate_bibtex_key_the_first_entry_keeps_it() -> None:
     keys = assign_keys(papers, {})
     by_title = {p.title: keys[p.identity] for p in papers}
     assert by_title == {"Zebra Finches Sing": "dup", "Aardvarks Dig": "dupa"}
+
+
+def test_a_user_key_that_is_not_kept_is_reported_with_the_key_to_cite() -> None:
+    dblp = make_paper("FlashAttention", key="dao2022flashattention", bibtex_key="DBLP:conf/nips/DaoFERR22", sources=(Source("refs.bib", 4),))
+    kept = make_paper("GPTQ", key="frantar2022gptq", bibtex_key="frantar2022gptq")
+    problems = replaced_keys([dblp, kept])
+    assert [(str(p.source), p.severity) for p in problems] == [("refs.bib:4", Severity.WARNING)]
+    assert "'dao2022flashattention'" in problems[0].message and "URL" in problems[0].message
