@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pymdownx.snippets import SnippetPreprocessor
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # Markdown, HTML, attr_list `{ }`, emoji `:x:`, tables `|`, math `$`, footnotes `^`, and
@@ -35,6 +36,25 @@ def inert(text: object) -> str:
         if char in flat:
             flat = flat.replace(char, entity)
     return flat
+
+
+def code_lines(text: str) -> list[str]:
+    """Untrusted text as the lines of a code block, shown as written. Every line break ends
+    a line here, as it does for Markdown: a lone `\r` left inside a line would end the block
+    early and let the rest through as HTML. pymdownx.snippets reads every line before any
+    code block is found, so a line it would act on (`--8<-- "file"`) gets its escape, one
+    `;` that snippets removes again; its own patterns decide which lines those are."""
+    return [_snippet_escaped(line) for line in text.splitlines()]
+
+
+def _snippet_escaped(line: str) -> str:
+    if "8<" not in line:  # every snippet marker has it; almost no line does
+        return line
+    if whole := SnippetPreprocessor.RE_ALL_SNIPPETS.match(line):
+        return f"{whole['space']};{line[whole.end('space') :]}"
+    if section := SnippetPreprocessor.RE_SNIPPET_SECTION.match(line):
+        return f"{section['pre']};{line[section.end('pre') :]}"
+    return line
 
 
 # A real abstract is a few thousand characters; anything far longer (a scrape that ran on)
@@ -81,6 +101,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     environment.filters["md"] = inert
     environment.filters["anchor"] = anchor
     environment.filters["clip"] = clip
+    environment.filters["code_lines"] = code_lines
     environment.filters["date"] = paper_date
     return environment
 

@@ -10,7 +10,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.render import anchor, inert, make_environment
+from generator.render import anchor, code_lines, inert, make_environment
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.emoji"]
 
@@ -68,3 +68,16 @@ def test_anchor_is_a_safe_id() -> None:
 def test_different_keys_never_share_an_anchor() -> None:
     keys = ["smith:2020", "smith.2020", "smith-2020", "smith_2020", "smith_3a_2020", "smith2020"]
     assert len({anchor(key) for key in keys}) == len(keys)
+
+
+def test_code_lines_end_at_every_line_break_and_escape_snippet_lines() -> None:
+    text = 'title = {A\r<img src=x>\u2028b},\n--8<-- "/etc/passwd"\n  --8<--\nkeep -8<- [start:cut] this\nplain 8< text'
+    assert code_lines(text) == [
+        "title = {A",
+        "<img src=x>",
+        "b},",
+        ';--8<-- "/etc/passwd"',
+        "  ;--8<--",
+        "keep ;-8<- [start:cut] this",
+        "plain 8< text",
+    ]

@@ -79,13 +79,15 @@ def test_hostile_text_stays_visible_as_text(built: tuple[Path, subprocess.Comple
     assert '<script>alert("title-xss")</script> Attention Is Not Enough' in text
     assert '[here](javascript:alert("md-link"))' in text
     assert "‮" not in text and "\u200b" not in text, "bidi override or zero-width character reached a page"
+    # A user's own BibTeX entry is shown as written: snippet lines inside it stay text.
+    assert '--8<-- "/etc/passwd"' in text and "-8<- [start:cut] kept" in text
 
 
 def test_every_valid_paper_is_kept_and_bad_spots_reported(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     project, run = built
     papers = json.loads((project / "docs" / "downloads" / "papers.json").read_text(encoding="utf-8"))
     titles = {p["title"] for p in papers}
-    assert len(papers) == 183 + 5, sorted(t for t in titles if "Layer" in t or "hostile" in t.lower())
+    assert len(papers) == 183 + 7, sorted(t for t in titles if "Layer" in t or "hostile" in t.lower())
     assert any("Path traversal key" in t for t in titles)
     assert "hostile/hostile.bib:13" in run.stdout, run.stdout  # the unbalanced entry, by file and line
     assert "conservation check ok" in run.stdout
@@ -106,9 +108,9 @@ def test_downloads_exist_and_bib_parses(built: tuple[Path, subprocess.CompletedP
         assert (downloads / name).stat().st_size > 0, name
     library = bibtexparser.parse_string((downloads / "references.bib").read_text(encoding="utf-8"))
     assert not library.failed_blocks
-    assert len(library.entries) == 188
+    assert len(library.entries) == 190
     topic_files = sorted((downloads / "topics").glob("*.bib"))
-    assert sum(len(bibtexparser.parse_string(p.read_text(encoding="utf-8")).entries) for p in topic_files) == 188
+    assert sum(len(bibtexparser.parse_string(p.read_text(encoding="utf-8")).entries) for p in topic_files) == 190
 
 
 def test_rebuild_is_byte_identical_and_writes_nothing(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
