@@ -35,7 +35,14 @@ def inert(text: object) -> str:
     for char, entity in _ENTITY.items():
         if char in flat:
             flat = flat.replace(char, entity)
-    return flat
+    # At the start of a line, `2024. Results` would open an ordered list and `??? note` a
+    # collapsible block; the template may put the text there.
+    if flat[:1].isdigit():
+        flat = _LIST_NUMBER.sub(r"\1&#46;", flat, count=1)
+    return "&#63;" + flat[1:] if flat.startswith("?") else flat
+
+
+_LIST_NUMBER = re.compile(r"^(\d+)\.")
 
 
 def code_lines(text: str) -> list[str]:

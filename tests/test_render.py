@@ -43,6 +43,9 @@ HOSTILE = [
     ":smile: *em* **strong** `code` ~~del~~",
     "{ #id .class onclick=x }",
     "&lt;already escaped&gt; &amp;",
+    "2024. Results improved.",
+    '??? danger "details"',
+    "???+ note",
 ]
 
 
