@@ -206,15 +206,25 @@ def count_corpus(texts: list[str], papers: int | None = None) -> Corpus:
     towards RARE_TERMS_FROM)."""
     min_df = 2 if (len(texts) if papers is None else papers) >= RARE_TERMS_FROM else 1
     max_df = 0.5 if len(texts) >= 3 else 1.0
-    if len(texts) < parallel.PARALLEL_FROM or parallel.workers() < 2:
-        counter = CountVectorizer(analyzer=analyze, min_df=min_df, max_df=max_df)
-        corpus = Corpus(counter, counter.fit_transform(texts).tocsr())
-    else:
-        corpus = _count_shared(texts, min_df, max_df, parallel.workers())
+    try:
+        if len(texts) < parallel.PARALLEL_FROM or parallel.workers() < 2:
+            counter = CountVectorizer(analyzer=analyze, min_df=min_df, max_df=max_df)
+            corpus = Corpus(counter, counter.fit_transform(texts).tocsr())
+        else:
+            corpus = _count_shared(texts, min_df, max_df, parallel.workers())
+    except ValueError:  # no word to count: every text is stop words ("A", "Deep Learning")
+        corpus = _wordless_corpus(len(texts))
     # Terms in column order within each row, however the counting went: sums over a row
     # (TF-IDF's normalisation) then add in one order, to the last bit, on every machine.
     corpus.counts.sort_indices()
     return corpus
+
+
+def _wordless_corpus(count: int) -> Corpus:
+    """Counts for texts without a single word to count: one column that no text has, so
+    the stages that use the counts need no special case (every paper scores zero)."""
+    counter = CountVectorizer(analyzer=analyze, vocabulary={"": 0})
+    return Corpus(counter, csr_matrix((count, 1), dtype=np.int64))
 
 
 def _count_shared(texts: list[str], min_df: int, max_df: float, shares: int) -> Corpus:

@@ -147,3 +147,12 @@ def test_a_few_titles_without_abstracts_found_no_topic_and_land_in_other() -> No
     ]
     papers = [make_paper(title, abstract="") for title in titles]
     assert discover_topics(papers) == []
+
+
+def test_papers_with_no_word_to_count_are_analysed_and_land_in_other(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "c.yml").write_text("papers: [{title: A}, {title: The}, {title: Deep learning}]\n", encoding="utf-8")
+    (tmp_path / "review.yml").write_text("title: T\ninputs: [papers/]\n", encoding="utf-8")
+    report = build(load_config(tmp_path / "review.yml"), write=False)
+    assert sorted(p.title for p in report.papers) == ["A", "Deep learning", "The"]
+    assert {p.topic for p in report.papers} == {"other"}
