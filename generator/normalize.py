@@ -12,8 +12,9 @@ from functools import lru_cache
 from pylatexenc.latex2text import LatexNodes2Text
 
 # Zero-width and bidi-control characters: invisible, and able to reorder what a reader
-# sees (the "Trojan Source" trick), so they never reach a page.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# sees (the "Trojan Source" trick), so they never reach a page. Blank-looking fillers go
+# too, and lone surrogates: no UTF-8 file can hold them (YAML's "\uD800" makes one).
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u115f\u1160\u180e\u3164\uffa0\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 # "10times", "512times512", "1.6-1.8times": PDF-to-text lost the × sign. A real word
 # ("sometimes") never has a digit right before "times".

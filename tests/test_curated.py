@@ -303,3 +303,16 @@ def test_an_unknown_curated_topic_is_reported_where_it_was_written(tmp_path: Pat
     unknown = sorted(str(p.source) for p in report.problems if "is not a topic slug" in p.message)
     assert unknown == ["papers/curated.yml:2", "papers/curated.yml:5"]
     assert {p.key: p.topic for p in report.papers}["k1"] != "also-unknown"
+
+
+def test_one_text_where_a_list_belongs_is_read_as_the_list_it_spells() -> None:
+    text = "papers:\n  - title: T\n    authors: Ada Lovelace and Charles Babbage\n    tags: quantization, pruning\n  - title: U\n    authors: A. Turing; C. Shannon\n"
+    records, _, problems = read_curated("list.yml", text)
+    assert [r.authors for r in records] == [("Ada Lovelace", "Charles Babbage"), ("A. Turing", "C. Shannon")]
+    assert records[0].tags == ("quantization", "pruning") and not problems
+
+
+def test_a_lone_surrogate_from_a_yaml_escape_becomes_a_replacement_character() -> None:
+    records, _, _ = read_curated("list.yml", 'papers:\n  - title: "A \\uD800 paper"\n    note: "n\\uDC00"\n')
+    assert records[0].original_title == "A \ufffd paper" and records[0].note == "n\ufffd"
+    records[0].original_title.encode("utf-8")  # what every later stage does

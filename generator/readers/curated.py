@@ -228,7 +228,14 @@ def _raw(node: yaml.Node, budget: list[int], depth: int = 0) -> Any:
         return [_raw(item, budget, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode):
         return {str(_raw(key, budget, depth + 1)): _raw(value, budget, depth + 1) for key, value in node.value}
-    return None if node.tag == _NULL_TAG else str(node.value)
+    if node.tag == _NULL_TAG:
+        return None
+    text = str(node.value)
+    # YAML's "\uD800" escape makes a lone surrogate, which no UTF-8 file can hold.
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _scalar(values: dict[str, Any], name: str, source: Source, problems: list[Problem]) -> str:
@@ -246,12 +253,19 @@ def _text(values: dict[str, Any], name: str, source: Source, problems: list[Prob
     return display_text(_scalar(values, name, source, problems))
 
 
-def _strings(values: dict[str, Any], name: str, source: Source, problems: list[Problem]) -> tuple[str, ...]:
-    """A list of texts (or one text); nested lists and mappings are reported and ignored."""
+# One text where a list belongs is read as the list it spells: `tags: quantization, pruning`,
+# `authors: Ada Lovelace and Charles Babbage` (BibTeX's way) or `…; …`.
+_TAG_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_AUTHOR_SEPARATOR = re.compile(r"\s+and\s+|\s*;\s*")
+
+
+def _strings(values: dict[str, Any], name: str, source: Source, problems: list[Problem], separator: re.Pattern[str] | None = None) -> tuple[str, ...]:
+    """A list of texts (or one text, split at `separator`); nested lists and mappings are
+    reported and ignored."""
     value = values.get(name)
     if value is None:
         return ()
-    items = value if isinstance(value, list) else [value]
+    items = value if isinstance(value, list) else separator.split(value) if separator and isinstance(value, str) else [value]
     if any(isinstance(item, list | dict) for item in items):
         problems.append(Problem(source, f"`{name}` must be a list of texts; nested lists and mappings ignored"))
     return tuple(s for item in items if isinstance(item, str) and (s := clean_whitespace(item)))
@@ -298,7 +312,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
     if not display_text(title):
         rejects.add(source, "curated paper has no `title`; skipped")
         return None
-    authors = _strings(values, "authors", source, problems)
+    authors = _strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR)
     arxiv = normalize_arxiv_id(_scalar(values, "arxiv", source, problems))
     links = _links(values, source, problems)
     return Record(
@@ -320,7 +334,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
         venue=_text(values, "venue", source, problems),
         bibtex_key=_scalar(values, "key", source, problems).strip(),
         topic=_scalar(values, "topic", source, problems).strip(),
-        tags=_strings(values, "tags", source, problems),
+        tags=_strings(values, "tags", source, problems, separator=_TAG_SEPARATOR),
         note=_text(values, "note", source, problems),
     )
 
@@ -341,7 +355,7 @@ def _override(node: yaml.Node, path: str, problems: list[Problem]) -> Override |
         match_key=match_key,
         match_title=match_title,
         topic=_scalar(values, "topic", source, problems).strip(),
-        tags=_strings(values, "tags", source, problems),
+        tags=_strings(values, "tags", source, problems, separator=_TAG_SEPARATOR),
         note=_text(values, "note", source, problems),
         urls=_links(values, source, problems),
     )
