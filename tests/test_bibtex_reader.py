@@ -207,6 +207,31 @@ def test_comments_are_no_papers_and_no_fields(text: str) -> None:
     assert all(name in {"title", "year"} for name, _ in record.bibtex_fields)
 
 
+# Text macros keep their argument; logos become their names; unknown macros keep their text.
+TEXT_MACRO_CASES = [
+    (r"\texttt{torch.fx}: Practical Program Capture", "torch.fx: Practical Program Capture"),
+    (r"Scaling \mbox{GPT-3} with \textsf{DeepSpeed}", "Scaling GPT-3 with DeepSpeed"),
+    (r"Typesetting with \LaTeX{} and \BibTeX", "Typesetting with LaTeX and BibTeX"),
+    (r"\TeX{} by Knuth, \TeX and \LaTeX\ too", "TeX by Knuth, TeX and LaTeX too"),
+    (r"\textbf{B} \emph{E} \textit{I} \textsc{S} \textrm{R} \text{T} \textup{U} \textsl{L}", "B E I S R T U L"),
+    (r"\textnormal{N} and \textmd{M} and \underline{U}", "N and M and U"),
+    (r"An \unknownmacro{argument} kept", "An argument kept"),
+    (r"snake{\textunderscore}case", "snake_case"),
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), TEXT_MACRO_CASES)
+def test_text_macros_keep_their_argument(raw: str, shown: str) -> None:
+    record = only(f"@article{{k, title={{{raw}}}, year=2020}}")
+    assert record.title == shown
+    assert dict(record.bibtex_fields)["title"] == raw
+
+
+def test_title_made_of_one_macro_is_a_title() -> None:
+    record = only("@article{k, title={\\texttt{JAX}}, author={Bradbury, James}, year=2018}")
+    assert record.title == "JAX"
+
+
 def test_percent_inside_a_value_is_text() -> None:
     record = only('@article{k, title={50% Fewer FLOPs}, abstract="We save 30% of memory."}')
     assert record.title == "50% Fewer FLOPs"

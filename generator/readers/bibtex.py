@@ -372,6 +372,8 @@ _TIE = re.compile(r"(?<!\\)~")
 # The exporter's `²`; pylatexenc would drop the superscript. `1\textsuperscript{st}` stays `1st`.
 _TEXT_SUPERSCRIPT = re.compile(r"\\textsuperscript\s*\{([^{}$]*)\}")
 _ASCII_ESCAPES = {
+    "textunderscore": "_",
+    "textperiodcentered": "·",
     "textasciicircum": "^",
     "textasciitilde": "~",
     "textless": "<",
@@ -381,14 +383,24 @@ _ASCII_ESCAPES = {
     "textbraceleft": "{",
     "textbraceright": "}",
 }
+_LOGOS = {"LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "TeX": "TeX", "BibTeX": "BibTeX"}
+
+
+def _logo(name: str) -> MacroTextSpec:
+    """`\\TeX and` prints "TeXand" in TeX, but its writer meant the space: it is kept."""
+    return MacroTextSpec(name, lambda node, *_: _LOGOS[name] + node.macro_post_space)
 
 
 @lru_cache(maxsize=1)
 def _latex_decoder() -> LatexNodes2Text:
-    """pylatexenc, plus the text-mode escapes of ASCII characters our exporter writes: it
-    drops `\textless` and writes `\textasciicircum` as the modifier letter ˆ."""
+    """pylatexenc, plus the text-mode escapes of ASCII characters our exporter writes (it
+    drops `\\textless` and writes `\\textasciicircum` as the modifier letter ˆ) and the TeX
+    logos. A macro it has no text for keeps the text of its arguments: pylatexenc would
+    drop `\\texttt{torch.fx}` or `\\mbox{GPT-3}` whole."""
     context = get_default_latex_context_db()
     context.add_context_category("ascii-escapes", prepend=True, macros=[MacroTextSpec(name, char) for name, char in _ASCII_ESCAPES.items()])
+    context.add_context_category("logos", prepend=True, macros=[_logo(name) for name in _LOGOS])
+    context.set_unknown_macro_spec(MacroTextSpec("", discard=False))
     return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=True)
 
 
