@@ -49,7 +49,8 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   starts a line with `@`, or (outside verbatim fields such as `url` and `doi`) holds what
   pdflatex rejects in text (a raw `& # %`, `_`/`^` outside math, an unclosed `$`) falls
   back to the escaped decoded text: one user's typo must not break the whole downloadable
-  file. `file` fields (local attachment paths) are dropped; a `key` field is added when the
+  file. `file` fields (local attachment paths) and fields whose name is no BibTeX name
+  (the reader reports them) are dropped; a `key` field is added when the
   entry has no author, editor or key, so that BibTeX can sort it, and `year` (and `month`)
   when only a biblatex `date` gave them.
 """
@@ -70,7 +71,7 @@ from pylatexenc.latexencode import unicode_to_latex
 from generator.keys import STOPWORDS
 from generator.models import Paper
 from generator.normalize import clean_whitespace
-from generator.readers.bibtex import latex_to_text
+from generator.readers.bibtex import is_field_name, latex_to_text
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields of a user's entry that are never published: local paths on their machine.
@@ -243,7 +244,9 @@ def _braced(value: str) -> str:
 
 
 def user_fields(paper: Paper) -> list[Field]:
-    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS]
+    # The reader keeps only proper field names (and reports the rest); checked again here,
+    # as one bad name breaks the whole file for BibTeX.
+    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS and is_field_name(name)]
     names = {name for name, _ in paper.bibtex_fields}
     # Additions BibTeX needs and the entry lacks: a sort key, and the year (and month) a
     # biblatex `date` gave, which BibTeX styles do not read.

@@ -160,6 +160,15 @@ def test_user_latex_that_is_valid_and_verbatim_fields_stay_raw() -> None:
         assert f"  {name} = {{{value}}}" in lines
 
 
+@pytest.mark.parametrize("name", ["% note", "bad name", "a=b", "{x}", "1st", ""])
+def test_user_field_whose_name_is_no_bibtex_identifier_is_not_written(name: str) -> None:
+    fields = (("title", "T"), (name, "x"), ("author", "A B"), ("year", "2020"))
+    paper = make_paper("T", key="k", bibtex_type="misc", bibtex_fields=fields)
+    library = parse(bibtex_file([paper, make_paper("Next", key="next")]))
+    assert library.failed_blocks == []
+    assert [field.key for field in library.entries[0].fields] == ["title", "author", "year"]
+
+
 def test_user_entry_with_only_a_biblatex_date_gets_year_and_month() -> None:
     fields = (("title", "Dated"), ("author", "A B"), ("date", "2021-03-05"))
     paper = make_paper("Dated", key="dated", bibtex_type="misc", bibtex_fields=fields, year=2021, month=3)

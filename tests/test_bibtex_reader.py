@@ -238,6 +238,44 @@ def test_percent_inside_a_value_is_text() -> None:
     assert record.abstract == "We save 30% of memory."
 
 
+def test_comment_after_a_broken_entry_is_still_a_comment() -> None:
+    # The unclosed brace costs only its entry: the next `@` at a line start begins afresh.
+    broken = "@article{broken,\n  title = {Unclosed {brace in title},\n  author = {Broken, B.},\n  year = {2020},\n}\n\n"
+    later = "@article{later,\n  title = {A later good entry},\n  % note = {commented-out note},\n  author = {Later, L.},\n  year = {2021},\n}\n"
+    result = read_entries("refs.bib", broken + later)
+    [record] = result.records
+    assert [name for name, _ in record.bibtex_fields] == ["title", "author", "year"]
+    assert (record.authors, record.year) == (("L. Later",), 2021)
+    assert [(p.source.line, p.severity) for p in result.problems] == [(1, Severity.ERROR)]
+
+
+PAREN_CASES = [
+    "@article(k,\n  title = {Fifty 50% of the time},\n  year = 2020\n)\n",
+    '@article(k, title = "Fifty 50% of the time", year = 2020)\n',
+    "@article(k,\n  title = {Fifty 50% of the time},\n  % note = {hidden},\n  year = 2020\n)\n% a remark\n",
+]
+
+
+@pytest.mark.parametrize("text", PAREN_CASES)
+def test_percent_in_a_parenthesised_entry(text: str) -> None:
+    record = only(text)
+    assert record.title == "Fifty 50% of the time"
+    assert [name for name, _ in record.bibtex_fields] == ["title", "year"]
+
+
+def test_comment_after_a_parenthesised_entry_is_a_comment() -> None:
+    record = only("@article(k, title = {T (and more)}, year = 2020)\n% @article{old, title={Commented out}}\n")
+    assert record.title == "T (and more)"
+
+
+def test_field_name_that_is_no_identifier_is_reported_and_not_kept() -> None:
+    result = read_entries("refs.bib", "@article{k,\n  title = {T},\n  bad name = {x},\n  year = 2020\n}\n")
+    [record] = result.records
+    assert [name for name, _ in record.bibtex_fields] == ["title", "year"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (3, Severity.WARNING) and "'bad name'" in problem.message
+
+
 def test_broken_braces_are_reported_with_their_line_and_the_rest_is_read() -> None:
     text = "@article{good1, title={First}}\n\n@article{bad,\n  title={Unclosed,\n  year={2020},\n\n@article{good2, title={Second}}\n"
     records, problems = read(text)

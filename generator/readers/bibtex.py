@@ -133,16 +133,29 @@ def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: 
 
 
 def _repeated_fields(entry: Entry, path: str) -> list[Problem]:
-    """A warning at each field that repeats an earlier one of the same entry."""
+    """A warning at each field that repeats an earlier one of the same entry, or whose name
+    is no BibTeX name (it would break the exported file)."""
     seen: set[str] = set()
     problems = []
     for field in entry.fields:
         name = field.key.lower()
-        if name in seen:
-            line = (field.start_line if field.start_line is not None else entry.start_line) + 1
+        line = (field.start_line if field.start_line is not None else entry.start_line) + 1
+        if not is_field_name(name):
+            message = f"{field.key!r} in entry {entry.key!r} is no field name; ignored (a missing `,` or `=`?)"
+            problems.append(Problem(Source(path, line), message))
+        elif name in seen:
             problems.append(Problem(Source(path, line), f"field {name!r} given twice in entry {entry.key!r}; the first value is used"))
         seen.add(name)
     return problems
+
+
+# BibTeX's own rule for names (bibtex.web, `legal_id_char`): printable ASCII but none of
+# `"#%'(),={}` or a space, and no digit first.
+_FIELD_NAME = re.compile(r"[!$&*+\-./:;<>?@A-Z\[\\\]^_`a-z|~][!$&*+\-./0-9:;<>?@A-Z\[\\\]^_`a-z|~]*")
+
+
+def is_field_name(name: str) -> bool:
+    return _FIELD_NAME.fullmatch(name) is not None
 
 
 _ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()=]*)")
@@ -204,39 +217,47 @@ def _debris_message(text: str) -> str:
     return message
 
 
-_COMMENT_SYNTAX = re.compile(r'[{}"]|(?<!\\)%')
-_COMMENT_OPENER = re.compile(r"@\s*comment\s*\Z", re.I)
+# What moves the comment stripper: a block start at a line start (where bibtexparser ends
+# any block still open), one anywhere else, braces, an entry's `)`, quotes and `%`.
+_COMMENT_SYNTAX = re.compile(r'(?P<line_block>^[ \t]*@\w*[ \t]*[{(])|(?P<block>@\w*[ \t]*[{(])|[{})"]|(?<!\\)%', re.M)
+_COMMENT_BLOCK = re.compile(r"\s*@\s*comment", re.I)
 
 
 def strip_comments(text: str) -> str:
     """`%` comments removed where biber and reference managers honour them: outside entries
-    and between fields. Inside a value `%` is text; `@comment{…}` is left whole. Newlines
-    stay, so line numbers hold.
+    and between fields, in `@type{…}` and `@type(…)` entries alike. Inside a value `%` is
+    text; `@comment{…}` is left whole. Newlines stay, so line numbers hold.
 
     bibtexparser 2 follows classic BibTeX, where `%` means nothing: a commented-out entry
-    would be read as a paper, and a comment between fields becomes a field or breaks the entry.
+    would be read as a paper, and a comment between fields becomes a field or breaks the
+    entry. Like bibtexparser, an `@type{` at the start of a line begins a new block even
+    when braces are still open, so an unclosed brace costs only its own entry.
     """
     if "%" not in text:
         return text
     pieces: list[str] = []
-    depth, quoted, in_comment_block, kept_from = 0, False, False, 0
+    depth, quoted, in_comment_block, closer, kept_from = 0, False, False, "}", 0
     for match in _COMMENT_SYNTAX.finditer(text):
-        position, char = match.start(), match[0]
+        position, token = match.start(), match[0]
         if position < kept_from:
             continue  # inside a comment already cut
-        if char == "%":
+        if match["line_block"] or (match["block"] and depth == 0):
+            depth, quoted, closer = 1, False, "}" if token[-1] == "{" else ")"
+            in_comment_block = _COMMENT_BLOCK.match(token) is not None
+        elif match["block"]:
+            depth += token[-1] == "{"  # `LeQua @ {CLEF}` inside a value: only its brace counts
+        elif token == "%":
             if depth == 0 or (depth == 1 and not quoted and not in_comment_block):
                 end = text.find("\n", position)
                 pieces.append(text[kept_from:position])
                 kept_from = len(text) if end == -1 else end
-        elif char == "{":
-            if depth == 0:  # is this `@comment{`? Look back a little only: linear on any input
-                in_comment_block = _COMMENT_OPENER.search(text, max(position - 40, 0), position) is not None
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-            quoted = quoted and depth > 0
-        elif char == '"' and depth == 1:
+        elif token == "{":
+            depth += depth > 0  # between blocks a `{` is comment text, as for bibtexparser
+        elif depth == 1 and token == closer:
+            depth, quoted = 0, False
+        elif token == "}" and depth > 1:
+            depth -= 1
+        elif token == '"' and depth == 1:
             quoted = not quoted
     pieces.append(text[kept_from:])
     return "".join(pieces)
@@ -279,7 +300,8 @@ def resolved_fields(entry: Entry, macros: dict[str, str]) -> dict[str, str]:
     """Field values by lower-case name; of a field given twice, the first (as BibTeX does)."""
     fields: dict[str, str] = {}
     for field in entry.fields:
-        fields.setdefault(field.key.lower(), resolve_value(str(field.value), macros))
+        if is_field_name(field.key):
+            fields.setdefault(field.key.lower(), resolve_value(str(field.value), macros))
     return fields
 
 
