@@ -143,6 +143,11 @@ AUTHOR_CASES = [
     ("{Google Research} and Le, Quoc V.", ("Google Research", "Quoc V. Le")),
     ('M{\\"u}ller, J{\\"o}rg', ("Jörg Müller",)),
     ("Ashish  Vaswani\n    and Noam Shazeer", ("Ashish Vaswani", "Noam Shazeer")),
+    # An accent command opening a later name (bibtexparser's splitter skipped it).
+    ("A, B and \\L{}ukasz, C", ("B A", "C Łukasz")),
+    ("A, B and \\'Alvarez, Jos\\'e", ("B A", "José Álvarez")),
+    ("A, B AND \\v{S}koda, C and\n  \\c{C}elik, Ay\\c{s}e", ("B A", "C Škoda", "Ayşe Çelik")),
+    ('A, B and \\AA{}ngstr\\"om, C and {\\c C}elik, D', ("B A", "C Ångström", "D Çelik")),
 ]
 
 

@@ -431,8 +431,19 @@ def person_name(raw: str) -> str:
     return clean_whitespace(latex_to_text(parts.merge_first_name_first))
 
 
+# bibtexparser 2.1's splitter steps over a `\` and the character after it before it looks
+# for the start of the next name, so `and \L{}ukasz` gave "{}ukasz". An empty group in
+# front of such a command starts the name there and reads as nothing.
+_COMMAND_AFTER_AND = re.compile(r"(\sand\s+)(?=\\)", re.I)
+
+
+def split_authors(value: str) -> list[str]:
+    """The names of a BibTeX name list, as bibtexparser splits them (`and` at brace level 0)."""
+    return split_multiple_persons_names(_COMMAND_AFTER_AND.sub(r"\1{}", value))
+
+
 def parse_authors(value: str) -> tuple[str, ...]:
-    names = [person_name(name) for name in split_multiple_persons_names(value) if name.strip()]
+    names = [person_name(name) for name in split_authors(value) if name.strip()]
     return tuple(name for name in names if name and name.lower() != "others")
 
 
