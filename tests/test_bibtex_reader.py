@@ -314,6 +314,15 @@ IDENTIFIER_CASES = [
 ]
 
 
+def test_tex_escapes_in_urls_and_dois_are_undone() -> None:
+    # DBLP writes every NeurIPS URL with `\\_`; the user's field is still exported as written.
+    url = "http://papers.nips.cc/paper\\_files/paper/2022/hash/abc-Abstract.html?a=1\\&b=50\\%25\\#top"
+    record = only(f"@article{{k, title={{T}}, url={{{url}}}, doi={{10.1000/a\\_b}}}}")
+    assert record.urls == ("http://papers.nips.cc/paper_files/paper/2022/hash/abc-Abstract.html?a=1&b=50%25#top",)
+    assert record.doi == "10.1000/a_b"
+    assert dict(record.bibtex_fields)["url"] == url
+
+
 @pytest.mark.parametrize(("fields", "doi", "arxiv"), IDENTIFIER_CASES)
 def test_identifiers(fields: str, doi: str, arxiv: str) -> None:
     record = only(f"@article{{k, title={{T}}, {fields}}}")

@@ -464,14 +464,23 @@ def parse_year_month(fields: dict[str, str]) -> tuple[int | None, int | None, in
     return year, month if month and 1 <= month <= 12 else None, day
 
 
+_URL_ESCAPE = re.compile(r"\\([_%#&])")
+
+
+def url_text(value: str) -> str:
+    """A URL or DOI without the TeX escapes some exports put in it (DBLP's `paper\\_files`):
+    the link must work, while the user's field is exported as written."""
+    return _URL_ESCAPE.sub(r"\1", value.strip())
+
+
 def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Record:
     year, month, day = parse_year_month(fields)
     authors = parse_authors(fields["author"]) if fields.get("author") else ()
-    url_fields = [fields[name].strip() for name in ("url", "howpublished") if fields.get(name, "").strip().startswith("http")]
+    url_fields = [url_text(fields[name]) for name in ("url", "howpublished") if fields.get(name, "").strip().startswith("http")]
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
         arxiv_id = normalize_arxiv_id(fields.get("eprint", ""))
-    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("url", ""), fields.get("eprint", "")]))
+    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), url_text(fields.get("url", "")), fields.get("eprint", "")]))
     return Record(
         source=source,
         kind=SourceKind.BIBTEX,
@@ -484,7 +493,7 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
         year=year,
         month=month,
         day=day,
-        doi=normalize_doi(fields.get("doi", "")),
+        doi=normalize_doi(url_text(fields.get("doi", ""))),
         arxiv_id=arxiv_id,
         urls=tuple(url_fields),
         venue=latex_to_text(fields.get("journal", "") or fields.get("booktitle", "")),
