@@ -47,7 +47,7 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   from a neighbouring dash or quote as above. A value that is not brace-balanced (for
   BibTeX, which counts `\\{`, and for LaTeX, which does not), ends in a lone backslash or
   starts a line with `@`, or (outside verbatim fields such as `url` and `doi`) holds what
-  pdflatex rejects in text (a raw `& # %`, `_`/`^` outside math, an unclosed `$`) falls
+  pdflatex rejects in text (a raw `& # %`, `_`/`^` outside math or `\\url{…}`, an unclosed `$`) falls
   back to the escaped decoded text: one user's typo must not break the whole downloadable
   file. `file` fields (local attachment paths) and fields whose name is no BibTeX name
   (the reader reports them) are dropped; a `key` field is added when the
@@ -285,11 +285,15 @@ def is_safe_value(value: str) -> bool:
 
 def is_valid_text_latex(value: str) -> bool:
     """False for what pdflatex rejects in running text: a raw `&` or `#`, `_` or `^` outside
-    math, an unclosed `$`; and for `%`, which would silently drop the rest of a .bbl line."""
+    math, an unclosed `$`; and for `%`, which would silently drop the rest of a .bbl line.
+    The argument of `\\url{…}` is verbatim (url.sty reads it so): anything goes there."""
     math = False
     index = 0
     while index < len(value):
         char = value[index]
+        if char == "\\" and (url := _URL_ARGUMENT.match(value, index)):
+            index = url.end()
+            continue
         if char == "\\":
             following = value[index + 1 : index + 2]
             math = {"(": True, ")": False, "[": True, "]": False}.get(following, math)
@@ -303,6 +307,7 @@ def is_valid_text_latex(value: str) -> bool:
     return not math
 
 
+_URL_ARGUMENT = re.compile(r"\\url\{[^{}\\\s]*\}")
 _BRACE = re.compile(r"[{}]")
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.S)  # `\{`, `\}` and `\\` are not braces for LaTeX
 

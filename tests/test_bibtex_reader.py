@@ -323,6 +323,20 @@ def test_tex_escapes_in_urls_and_dois_are_undone() -> None:
     assert dict(record.bibtex_fields)["url"] == url
 
 
+URL_COMMAND_CASES = [
+    ("howpublished = {\\url{https://github.com/foo/bar_baz}}", ("https://github.com/foo/bar_baz",)),
+    ("note = {Available at \\url{https://example.org/x} and \\href{http://b.org/y}{here}}", ("https://example.org/x", "http://b.org/y")),
+    ("url = {https://a.org/p}, howpublished = {\\url{https://a.org/p}}", ("https://a.org/p",)),
+    ("note = {\\url{javascript:alert(1)}}", ()),
+]
+
+
+@pytest.mark.parametrize(("fields", "urls"), URL_COMMAND_CASES)
+def test_links_in_url_commands_are_links(fields: str, urls: tuple[str, ...]) -> None:
+    record = only(f"@misc{{k, title={{T}}, {fields}}}")
+    assert record.urls == urls
+
+
 @pytest.mark.parametrize(("fields", "doi", "arxiv"), IDENTIFIER_CASES)
 def test_identifiers(fields: str, doi: str, arxiv: str) -> None:
     record = only(f"@article{{k, title={{T}}, {fields}}}")

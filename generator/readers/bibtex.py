@@ -473,10 +473,21 @@ def url_text(value: str) -> str:
     return _URL_ESCAPE.sub(r"\1", value.strip())
 
 
+_URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^{}\s]+)\}")
+
+
+def entry_urls(fields: dict[str, str]) -> tuple[str, ...]:
+    """The web links of an entry: `url`, a `howpublished` that is a URL, and the targets of
+    `\\url{…}` and `\\href{…}` in `howpublished` and `note`. Only http(s): what is on the
+    page must be safe to follow."""
+    found = [fields.get(name, "").strip() for name in ("url", "howpublished")]
+    found += [url for name in ("howpublished", "note") for url in _URL_COMMAND.findall(fields.get(name, ""))]
+    return tuple(dict.fromkeys(url_text(url) for url in found if url.startswith(("http://", "https://"))))
+
+
 def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Record:
     year, month, day = parse_year_month(fields)
     authors = parse_authors(fields["author"]) if fields.get("author") else ()
-    url_fields = [url_text(fields[name]) for name in ("url", "howpublished") if fields.get(name, "").strip().startswith("http")]
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
         arxiv_id = normalize_arxiv_id(fields.get("eprint", ""))
@@ -495,7 +506,7 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
         day=day,
         doi=normalize_doi(url_text(fields.get("doi", ""))),
         arxiv_id=arxiv_id,
-        urls=tuple(url_fields),
+        urls=entry_urls(fields),
         venue=latex_to_text(fields.get("journal", "") or fields.get("booktitle", "")),
         bibtex_key=entry.key,
         bibtex_type=entry.entry_type.lower(),
