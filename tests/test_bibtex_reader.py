@@ -389,6 +389,30 @@ def test_duplicate_string_macro_uses_the_later_value() -> None:
     assert (problem.source.line, problem.severity) == (2, Severity.WARNING) and "line 1" in problem.message
 
 
+MISSING_COMMA_CASES = [
+    ("@article{k,\n  title = {Missing comma between fields}\n  author = {Comma, C.},\n  year = {2020},\n}\n", 3),
+    ('@article{k,\n  title = "Missing comma between fields"\n  author = {Comma, C.},\n  year = 2020\n}\n', 3),
+    ("@article{k,\n  title = {Missing comma between fields},\n  year = 2020\n  author = {Comma, C.}\n}\n", 4),
+    ("@article{k,\n  title = {Missing comma between fields},\n  year = 2020 author = {Comma, C.}\n}\n", 3),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), MISSING_COMMA_CASES)
+def test_missing_comma_between_fields_is_reported_and_both_fields_read(text: str, line: int) -> None:
+    result = read_entries("refs.bib", text)
+    [record] = result.records
+    assert (record.title, record.authors, record.year) == ("Missing comma between fields", ("C. Comma",), 2020)
+    assert sorted(name for name, _ in record.bibtex_fields) == ["author", "title", "year"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (line, Severity.WARNING), problem
+    assert "missing `,` before 'author'" in problem.message
+
+
+def test_equals_sign_inside_a_value_is_text() -> None:
+    record = only("@article{k,\n  title = {Where x = 1\n  holds},\n  note = \"a = b\"\n}\n")
+    assert record.title == "Where x = 1 holds"
+
+
 def test_repeated_field_keeps_the_first_value_and_is_reported_at_its_line() -> None:
     result = read_entries("refs.bib", "@article{k,\n  title = {First},\n  year = 2020,\n  Title = {Second}\n}\n")
     assert [r.title for r in result.records] == ["First"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock, String
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ImplicitComment, ParsingFailedBlock, String
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
@@ -98,7 +98,8 @@ def read_entries(path: str, text: str) -> FileRead:
             problems.append(Problem(Source(path, line), _debris_message(comment.comment)))
     entries.sort(key=lambda entry: entry.start_line)
     for entry in entries:
-        problems += _repeated_fields(entry, path)
+        entry.fields, missing_commas = split_missing_commas(entry, path)
+        problems += missing_commas + _repeated_fields(entry, path)
     records = _records(path, entries, macros, problems, rejects)
     if not records and not rejects and not entries and text.strip() and "@" not in text:
         problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
@@ -147,6 +148,68 @@ def _repeated_fields(entry: Entry, path: str) -> list[Problem]:
             problems.append(Problem(Source(path, line), f"field {name!r} given twice in entry {entry.key!r}; the first value is used"))
         seen.add(name)
     return problems
+
+
+def split_missing_commas(entry: Entry, path: str) -> tuple[list[Field], list[Problem]]:
+    """The entry's fields with any value that swallowed the next field (`title = {A}` and a
+    line `author = {B}`: no comma between them) split in two, and a warning at each.
+
+    bibtexparser reads such a value as `{A}\n author = {B}` without a word. A `=` outside
+    braces and quotes never belongs to a value, so the second field is read back by
+    bibtexparser and the entry keeps both; BibTeX itself would reject the entry."""
+    fields: list[Field] = []
+    problems: list[Problem] = []
+    pending = list(entry.fields)
+    while pending:
+        field = pending.pop(0)
+        raw = str(field.value)
+        found = stray_field_at(raw)
+        if found is None:
+            fields.append(field)
+            continue
+        at, name = found
+        first_line = field.start_line if field.start_line is not None else entry.start_line
+        line = first_line + raw.count("\n", 0, at)  # 0-based, as bibtexparser counts
+        rest = _fields_of(raw[at:]) if is_field_name(name) else []
+        if not rest:
+            problems.append(Problem(Source(path, line + 1), f"a `=` outside braces in field {field.key!r} of entry {entry.key!r}; is a `,` missing?"))
+            fields.append(field)
+            continue
+        problems.append(Problem(Source(path, line + 1), f"missing `,` before {name!r} in entry {entry.key!r}; read as if it were there"))
+        fields.append(Field(field.key, raw[:at].rstrip(), field.start_line))
+        pending[:0] = [Field(f.key, f.value, line + (f.start_line or 0)) for f in rest]
+    return fields, problems
+
+
+_VALUE_OR_EQUALS = re.compile(r'[{}"=]')
+_NAME_END = re.compile(r'[\s"{}]')
+
+
+def stray_field_at(raw: str) -> tuple[int, str] | None:
+    """Where a `name =` starts inside a field's raw value, outside braces and quotes, and
+    the name (maybe not a proper one); None when the value has no such `=`."""
+    if "=" not in raw:
+        return None
+    depth, quoted = 0, False
+    for match in _VALUE_OR_EQUALS.finditer(raw):
+        char = match[0]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "=" and depth == 0 and not quoted:
+            before = raw[: match.start()].rstrip()
+            name = _NAME_END.split(before)[-1]
+            return len(before) - len(name), name
+    return None
+
+
+def _fields_of(text: str) -> list[Field]:
+    """The fields in `name = value, …`, as bibtexparser reads them; [] if it cannot."""
+    library = bibtexparser.parse_string("@misc{k," + text + "\n}", parse_stack=[])
+    return list(library.entries[0].fields) if len(library.entries) == 1 and not library.failed_blocks else []
 
 
 # BibTeX's own rule for names (bibtex.web, `legal_id_char`): printable ASCII but none of
