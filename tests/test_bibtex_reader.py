@@ -157,6 +157,14 @@ def test_author_lists(author: str, expected: tuple[str, ...]) -> None:
     assert record.authors == expected
 
 
+def test_and_others_marks_the_author_list_as_truncated() -> None:
+    # author_count above the names given is how a list named only in part is marked.
+    record = only("@article{k, title={T}, author={Touvron, Hugo and Lavril, Thibaut and Izacard, Gautier and others}}")
+    assert record.authors == ("Hugo Touvron", "Thibaut Lavril", "Gautier Izacard")
+    assert record.author_count is not None and record.author_count > len(record.authors)
+    assert only("@article{k, title={T}, author={Touvron, Hugo and Lavril, Thibaut}}").author_count == 2
+
+
 DATE_CASES = [
     ("year = {2020}", (2020, None, None)),
     ("year = 2020, month = mar", (2020, 3, None)),

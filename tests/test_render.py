@@ -7,8 +7,10 @@ import html
 import re
 
 import markdown
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paper_factory import make_paper
 
 from generator.render import anchor, inert, make_environment
 
@@ -68,3 +70,18 @@ def test_anchor_is_a_safe_id() -> None:
 def test_different_keys_never_share_an_anchor() -> None:
     keys = ["smith:2020", "smith.2020", "smith-2020", "smith_2020", "smith_3a_2020", "smith2020"]
     assert len({anchor(key) for key in keys}) == len(keys)
+
+
+BYLINES = [
+    (("A B", "C D", "E F"), 3, "A B, C D, E F ·"),
+    (("A B", "C D", "E F"), 4, "A B, C D, E F et al. ·"),  # a list ending in "and others"
+    (("A B", "C D"), 9, "A B, C D et al. ·"),
+    (("A B", "C D", "E F", "G H"), 4, "A B, C D, E F et al. ·"),
+]
+
+
+@pytest.mark.parametrize(("authors", "count", "shown"), BYLINES)
+def test_byline_says_et_al_when_authors_are_left_out(authors: tuple[str, ...], count: int, shown: str) -> None:
+    template = make_environment().from_string('{% from "_macros.md.j2" import byline %}{{ byline(paper) }}')
+    paper = make_paper("T", key="k", authors=authors, author_count=count, organization="", venue="", upvotes=None)
+    assert shown in template.render(paper=paper) + " ·"

@@ -506,8 +506,21 @@ def split_authors(value: str) -> list[str]:
 
 
 def parse_authors(value: str) -> tuple[str, ...]:
+    return author_list(value)[0]
+
+
+def author_list(value: str) -> tuple[tuple[str, ...], bool]:
+    """The display names of a BibTeX name list, and whether it ends in `and others`."""
     names = [person_name(name) for name in split_authors(value) if name.strip()]
-    return tuple(name for name in names if name and name.lower() != "others")
+    authors = tuple(name for name in names if name and name.lower() != "others")
+    return authors, len(authors) < len([name for name in names if name])
+
+
+def author_count(authors: tuple[str, ...], truncated: bool) -> int | None:
+    """How many authors there are as far as the entry says: a list cut short by `and others`
+    counts one more than it names, which marks it (as a listing's larger count does) as
+    incomplete: pages then say "et al." and BibTeX exports end in `and others`."""
+    return len(authors) + truncated if authors else None
 
 
 def parse_year_month(fields: dict[str, str]) -> tuple[int | None, int | None, int | None]:
@@ -550,7 +563,7 @@ def entry_urls(fields: dict[str, str]) -> tuple[str, ...]:
 
 def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Record:
     year, month, day = parse_year_month(fields)
-    authors = parse_authors(fields["author"]) if fields.get("author") else ()
+    authors, truncated = author_list(fields["author"]) if fields.get("author") else ((), False)
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
         arxiv_id = normalize_arxiv_id(fields.get("eprint", ""))
@@ -562,7 +575,7 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
         original_title=fields["title"],
         abstract=latex_to_text(fields.get("abstract", "")),
         authors=authors,
-        author_count=len(authors) or None,
+        author_count=author_count(authors, truncated),
         organization=latex_to_text(fields.get("organization", "") or fields.get("institution", "")),
         year=year,
         month=month,
