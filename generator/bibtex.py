@@ -51,8 +51,8 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   back to the escaped decoded text: one user's typo must not break the whole downloadable
   file. `file` fields (local attachment paths) and fields whose name is no BibTeX name
   (the reader reports them) are dropped; a `key` field is added when the
-  entry has no author, editor or key, so that BibTeX can sort it, and `year` (and `month`)
-  when only a biblatex `date` gave them.
+  entry has no author, editor or key, so that BibTeX can sort it, `journal` when only a
+  biblatex `journaltitle` gave it, and `year` (and `month`) when only a biblatex `date` did.
 """
 
 from __future__ import annotations
@@ -248,10 +248,13 @@ def user_fields(paper: Paper) -> list[Field]:
     # as one bad name breaks the whole file for BibTeX.
     fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS and is_field_name(name)]
     names = {name for name, _ in paper.bibtex_fields}
-    # Additions BibTeX needs and the entry lacks: a sort key, and the year (and month) a
-    # biblatex `date` gave, which BibTeX styles do not read.
+    # Additions BibTeX needs and the entry lacks: a sort key, the journal of a biblatex
+    # `journaltitle`, and the year (and month) a biblatex `date` gave, which BibTeX styles
+    # do not read.
     if not names & {"author", "editor", "key"}:
         fields.append(Field("key", _braced(sort_key(paper))))
+    if "journal" not in names and (journaltitle := dict(paper.bibtex_fields).get("journaltitle")):
+        fields.append(_user_field("journal", journaltitle))
     if "year" not in names and paper.year:
         fields.append(Field("year", _braced(str(paper.year))))
         if "month" not in names and paper.month and 1 <= paper.month <= 12:

@@ -190,6 +190,13 @@ def test_user_entry_with_only_a_biblatex_date_gets_year_and_month() -> None:
     assert (entry["date"], entry["year"], entry["month"]) == ("2021-03-05", "2021", "mar")
 
 
+def test_user_entry_with_only_a_biblatex_journaltitle_gets_a_journal() -> None:
+    fields = (("title", "T"), ("author", "A B"), ("journaltitle", "J. of {\\\"U}ber"), ("date", "2017"))
+    paper = make_paper("T", key="k", bibtex_type="article", bibtex_fields=fields, year=2017)
+    entry = parse(bibtex_entry(paper)).entries[0]
+    assert (entry["journaltitle"], entry["journal"]) == ('J. of {\\"U}ber', 'J. of {\\"U}ber')
+
+
 def test_user_entry_without_author_gets_a_sort_key() -> None:
     paper = make_paper("Proceedings of Things", key="procs", bibtex_type="misc", bibtex_fields=(("title", "Proceedings of Things"),))
     entry = parse(bibtex_entry(paper)).entries[0]

@@ -165,6 +165,19 @@ def test_and_others_marks_the_author_list_as_truncated() -> None:
     assert only("@article{k, title={T}, author={Touvron, Hugo and Lavril, Thibaut}}").author_count == 2
 
 
+VENUE_CASES = [
+    ("journal = {Nature}", "Nature"),
+    ("booktitle = {Proc. ICML}", "Proc. ICML"),
+    ("journaltitle = {International Conference on Learning Representations}", "International Conference on Learning Representations"),
+    ("journaltitle = {J. {\\\"U}ber}, journal = {Nature}", "Nature"),
+]
+
+
+@pytest.mark.parametrize(("fields", "venue"), VENUE_CASES)
+def test_venue_from_journal_booktitle_or_biblatex_journaltitle(fields: str, venue: str) -> None:
+    assert only(f"@article{{k, title={{T}}, {fields}}}").venue == venue
+
+
 DATE_CASES = [
     ("year = {2020}", (2020, None, None)),
     ("year = 2020, month = mar", (2020, 3, None)),

@@ -51,6 +51,7 @@ _INHERITED_FROM_CROSSREF = (
     "publisher",
     "editor",
     "journal",
+    "journaltitle",
     "volume",
     "series",
     "address",
@@ -567,7 +568,7 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
         arxiv_id = normalize_arxiv_id(fields.get("eprint", ""))
-    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), url_text(fields.get("url", "")), fields.get("eprint", "")]))
+    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("journaltitle", ""), url_text(fields.get("url", "")), fields.get("eprint", "")]))
     return Record(
         source=source,
         kind=SourceKind.BIBTEX,
@@ -583,7 +584,7 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
         doi=normalize_doi(url_text(fields.get("doi", ""))),
         arxiv_id=arxiv_id,
         urls=entry_urls(fields),
-        venue=latex_to_text(fields.get("journal", "") or fields.get("booktitle", "")),
+        venue=latex_to_text(fields.get("journal", "") or fields.get("journaltitle", "") or fields.get("booktitle", "")),  # biblatex: journaltitle
         bibtex_key=entry.key,
         bibtex_type=entry.entry_type.lower(),
         bibtex_fields=tuple((name, value) for name, value in fields.items() if name != "crossref"),
