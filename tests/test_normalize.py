@@ -29,6 +29,12 @@ DISPLAY_CASES = [
     ("E$^{2}$GAN: Efficient Training", "E²GAN: Efficient Training"),
     ("x$^2$ and y$_{i}$", "x² and yᵢ"),
     ("$\\epsilon$-greedy", "ϵ-greedy"),
+    # a command keeps the space after it: TeX drops it in math, a reader needs it
+    ("An $O(n \\log n)$ algorithm", "An O(n log n) algorithm"),
+    ("$k \\times k$ blocks", "k × k blocks"),
+    ("$T(n) \\le c \\cdot n \\log n$ for all $n \\ge 1$", "T(n) ≤ c · n log n for all n ≥ 1"),
+    ("$x \\in \\mathbb{R}^{d}$", "x ∈ ℝ^d"),
+    ("$\\sqrt{n}$ and $\\alpha\\beta$", "√(n) and αβ"),
     ("reduces memory by 30\\%", "reduces memory by 30%"),
     ("Q\\&A and C\\# and snake\\_case", "Q&A and C# and snake_case"),
     # Unicode that must survive untouched
