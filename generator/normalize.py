@@ -72,8 +72,17 @@ def keep_spaces_after_commands(math: str) -> str:
     return _COMMAND_THEN_SPACE.sub(lambda m: m[0] if _takes_arguments(m[1]) else m[0] + "{}", math)
 
 
+# A script whose body is set in a text font: `_{\textrm{2}}` (Zotero's <sub>), `^{\rm max}`.
+_SCRIPT_IN_FONT = re.compile(
+    r"([_^])\{\s*(?:\\(?:text(?:rm|up|normal|it|bf|sf)?|math(?:rm|it|bf|sf|normal))\s*\{([^{}]*)\}|\\(?:rm|it|bf|sf)\s+([^{}]*?))\s*\}"
+)
+
+
 def math_to_unicode(math: str) -> str:
-    """Readable plain text for a short inline formula: `^{2}` → ², `\\epsilon` → ε."""
+    """Readable plain text for a short inline formula: `^{2}` → ², `\\epsilon` → ε, and
+    Zotero's `_{\\textrm{2}}` → ₂ (the font says nothing in plain text)."""
+    if "\\" in math:
+        math = _SCRIPT_IN_FONT.sub(lambda m: f"{m[1]}{{{m[2] if m[2] is not None else m[3]}}}", math)
     math = re.sub(r"\^\{([^{}]*)\}|\^(\w)", lambda m: _scripted(m[1] or m[2], _SUPERSCRIPT, "^"), math)
     math = re.sub(r"_\{([^{}]*)\}|_(\w)", lambda m: _scripted(m[1] or m[2], _SUBSCRIPT, "_"), math)
     if "\\" in math or "{" in math:

@@ -204,6 +204,7 @@ LATEX_CASES = [
     (r"Q\&A and 10\% of it", "Q&A and 10% of it"),
     (r"{BERT}: Pre-training of Deep {B}idirectional Transformers", "BERT: Pre-training of Deep Bidirectional Transformers"),
     (r"E$^{2}$GAN", "E²GAN"),
+    (r"E$^{\textrm{2}}$GAN and CO$_{\textrm{2}}$", "E²GAN and CO₂"),  # Zotero's <sup>, <sub>
 ]
 
 
