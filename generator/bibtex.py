@@ -47,11 +47,12 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   from a neighbouring dash or quote as above. A value that is not brace-balanced (for
   BibTeX, which counts `\\{`, and for LaTeX, which does not), ends in a lone backslash or
   starts a line with `@`, or (outside verbatim fields such as `url` and `doi`) holds what
-  pdflatex rejects in text (a raw `& # %`, `_`/`^` outside math, an unclosed `$`) falls
+  pdflatex rejects in text (a raw `& # %`, `_`/`^` outside math or `\\url{…}`, an unclosed `$`) falls
   back to the escaped decoded text: one user's typo must not break the whole downloadable
-  file. `file` fields (local attachment paths) are dropped; a `key` field is added when the
-  entry has no author, editor or key, so that BibTeX can sort it, and `year` (and `month`)
-  when only a biblatex `date` gave them.
+  file. `file` fields (local attachment paths) and fields whose name is no BibTeX name
+  (the reader reports them) are dropped; a `key` field is added when the
+  entry has no author, editor or key, so that BibTeX can sort it, `journal` when only a
+  biblatex `journaltitle` gave it, and `year` (and `month`) when only a biblatex `date` did.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ from pylatexenc.latexencode import unicode_to_latex
 from generator.keys import STOPWORDS
 from generator.models import Paper
 from generator.normalize import clean_whitespace
-from generator.readers.bibtex import latex_to_text
+from generator.readers.bibtex import is_field_name, latex_to_text
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields of a user's entry that are never published: local paths on their machine.
@@ -243,12 +244,17 @@ def _braced(value: str) -> str:
 
 
 def user_fields(paper: Paper) -> list[Field]:
-    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS]
+    # The reader keeps only proper field names (and reports the rest); checked again here,
+    # as one bad name breaks the whole file for BibTeX.
+    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS and is_field_name(name)]
     names = {name for name, _ in paper.bibtex_fields}
-    # Additions BibTeX needs and the entry lacks: a sort key, and the year (and month) a
-    # biblatex `date` gave, which BibTeX styles do not read.
+    # Additions BibTeX needs and the entry lacks: a sort key, the journal of a biblatex
+    # `journaltitle`, and the year (and month) a biblatex `date` gave, which BibTeX styles
+    # do not read.
     if not names & {"author", "editor", "key"}:
         fields.append(Field("key", _braced(sort_key(paper))))
+    if "journal" not in names and (journaltitle := dict(paper.bibtex_fields).get("journaltitle")):
+        fields.append(_user_field("journal", journaltitle))
     if "year" not in names and paper.year:
         fields.append(Field("year", _braced(str(paper.year))))
         if "month" not in names and paper.month and 1 <= paper.month <= 12:
@@ -282,11 +288,15 @@ def is_safe_value(value: str) -> bool:
 
 def is_valid_text_latex(value: str) -> bool:
     """False for what pdflatex rejects in running text: a raw `&` or `#`, `_` or `^` outside
-    math, an unclosed `$`; and for `%`, which would silently drop the rest of a .bbl line."""
+    math, an unclosed `$`; and for `%`, which would silently drop the rest of a .bbl line.
+    The argument of `\\url{…}` is verbatim (url.sty reads it so): anything goes there."""
     math = False
     index = 0
     while index < len(value):
         char = value[index]
+        if char == "\\" and (url := _URL_ARGUMENT.match(value, index)):
+            index = url.end()
+            continue
         if char == "\\":
             following = value[index + 1 : index + 2]
             math = {"(": True, ")": False, "[": True, "]": False}.get(following, math)
@@ -300,6 +310,7 @@ def is_valid_text_latex(value: str) -> bool:
     return not math
 
 
+_URL_ARGUMENT = re.compile(r"\\url\{[^{}\\\s]*\}")
 _BRACE = re.compile(r"[{}]")
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.S)  # `\{`, `\}` and `\\` are not braces for LaTeX
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexwalker import get_default_latex_context_db
 
 # Zero-width and bidi-control characters: invisible, and able to reorder what a reader
 # sees (the "Trojan Source" trick), so they never reach a page. Blank-looking fillers go
@@ -50,12 +52,42 @@ def _latex_macros_to_text(math: str) -> str:
     return LatexNodes2Text(math_mode="text").latex_to_text(math)
 
 
+_COMMAND_THEN_SPACE = re.compile(r"\\([A-Za-z]+)(?=\s)")
+
+
+@lru_cache(maxsize=1)
+def _walker_context() -> Any:
+    return get_default_latex_context_db()  # built anew on every call otherwise
+
+
+@lru_cache(maxsize=1024)
+def _takes_arguments(command: str) -> bool:
+    spec = _walker_context().get_macro_spec(command)
+    return spec is not None and bool(getattr(spec.args_parser, "argspec", ""))
+
+
+def keep_spaces_after_commands(math: str) -> str:
+    """`\\log n` → `\\log{} n`: TeX (and pylatexenc) drop the space after a command, which
+    in print the math font puts back ("n log n", "k × k"); in plain text it must stay.
+    Commands with an argument (`\\sqrt n`) are left alone."""
+    return _COMMAND_THEN_SPACE.sub(lambda m: m[0] if _takes_arguments(m[1]) else m[0] + "{}", math)
+
+
+# A script whose body is set in a text font: `_{\textrm{2}}` (Zotero's <sub>), `^{\rm max}`.
+_SCRIPT_IN_FONT = re.compile(
+    r"([_^])\{\s*(?:\\(?:text(?:rm|up|normal|it|bf|sf)?|math(?:rm|it|bf|sf|normal))\s*\{([^{}]*)\}|\\(?:rm|it|bf|sf)\s+([^{}]*?))\s*\}"
+)
+
+
 def math_to_unicode(math: str) -> str:
-    """Readable plain text for a short inline formula: `^{2}` → ², `\\epsilon` → ε."""
+    """Readable plain text for a short inline formula: `^{2}` → ², `\\epsilon` → ε, and
+    Zotero's `_{\\textrm{2}}` → ₂ (the font says nothing in plain text)."""
+    if "\\" in math:
+        math = _SCRIPT_IN_FONT.sub(lambda m: f"{m[1]}{{{m[2] if m[2] is not None else m[3]}}}", math)
     math = re.sub(r"\^\{([^{}]*)\}|\^(\w)", lambda m: _scripted(m[1] or m[2], _SUPERSCRIPT, "^"), math)
     math = re.sub(r"_\{([^{}]*)\}|_(\w)", lambda m: _scripted(m[1] or m[2], _SUBSCRIPT, "_"), math)
     if "\\" in math or "{" in math:
-        math = _latex_macros_to_text(math)
+        math = _latex_macros_to_text(keep_spaces_after_commands(math))
     return math.replace(" ", "") if len(math) <= 3 else math
 
 

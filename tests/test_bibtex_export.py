@@ -160,11 +160,41 @@ def test_user_latex_that_is_valid_and_verbatim_fields_stay_raw() -> None:
         assert f"  {name} = {{{value}}}" in lines
 
 
+@pytest.mark.parametrize("name", ["% note", "bad name", "a=b", "{x}", "1st", ""])
+def test_user_field_whose_name_is_no_bibtex_identifier_is_not_written(name: str) -> None:
+    fields = (("title", "T"), (name, "x"), ("author", "A B"), ("year", "2020"))
+    paper = make_paper("T", key="k", bibtex_type="misc", bibtex_fields=fields)
+    library = parse(bibtex_file([paper, make_paper("Next", key="next")]))
+    assert library.failed_blocks == []
+    assert [field.key for field in library.entries[0].fields] == ["title", "author", "year"]
+
+
+def test_user_url_command_is_written_as_written() -> None:
+    # `\\url{…}` takes `_`, `#`, `&`, `%` and `~` as they are: the value is valid LaTeX.
+    fields = (("title", "T"), ("howpublished", "\\url{https://github.com/foo/bar_baz?a=1&b=%20#c~d}"), ("author", "A B"))
+    paper = make_paper("T", key="k", bibtex_type="misc", bibtex_fields=fields)
+    lines = [line.removesuffix(",") for line in bibtex_entry(paper).splitlines()]
+    assert f"  howpublished = {{{fields[1][1]}}}" in lines
+
+
+@pytest.mark.parametrize("bad", ["\\url{https://a.org/x} and a_b", "\\url{unclosed", "\\url x_y"])
+def test_text_around_a_url_command_is_still_checked(bad: str) -> None:
+    paper = make_paper("T", key="k", bibtex_type="misc", bibtex_fields=(("title", "T"), ("note", bad), ("author", "A B")))
+    assert f"{{{bad}}}" not in bibtex_entry(paper)
+
+
 def test_user_entry_with_only_a_biblatex_date_gets_year_and_month() -> None:
     fields = (("title", "Dated"), ("author", "A B"), ("date", "2021-03-05"))
     paper = make_paper("Dated", key="dated", bibtex_type="misc", bibtex_fields=fields, year=2021, month=3)
     entry = parse(bibtex_entry(paper)).entries[0]
     assert (entry["date"], entry["year"], entry["month"]) == ("2021-03-05", "2021", "mar")
+
+
+def test_user_entry_with_only_a_biblatex_journaltitle_gets_a_journal() -> None:
+    fields = (("title", "T"), ("author", "A B"), ("journaltitle", "J. of {\\\"U}ber"), ("date", "2017"))
+    paper = make_paper("T", key="k", bibtex_type="article", bibtex_fields=fields, year=2017)
+    entry = parse(bibtex_entry(paper)).entries[0]
+    assert (entry["journaltitle"], entry["journal"]) == ('J. of {\\"U}ber', 'J. of {\\"U}ber')
 
 
 def test_user_entry_without_author_gets_a_sort_key() -> None:

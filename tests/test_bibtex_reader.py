@@ -143,6 +143,11 @@ AUTHOR_CASES = [
     ("{Google Research} and Le, Quoc V.", ("Google Research", "Quoc V. Le")),
     ('M{\\"u}ller, J{\\"o}rg', ("Jörg Müller",)),
     ("Ashish  Vaswani\n    and Noam Shazeer", ("Ashish Vaswani", "Noam Shazeer")),
+    # An accent command opening a later name (bibtexparser's splitter skipped it).
+    ("A, B and \\L{}ukasz, C", ("B A", "C Łukasz")),
+    ("A, B and \\'Alvarez, Jos\\'e", ("B A", "José Álvarez")),
+    ("A, B AND \\v{S}koda, C and\n  \\c{C}elik, Ay\\c{s}e", ("B A", "C Škoda", "Ayşe Çelik")),
+    ('A, B and \\AA{}ngstr\\"om, C and {\\c C}elik, D', ("B A", "C Ångström", "D Çelik")),
 ]
 
 
@@ -150,6 +155,27 @@ AUTHOR_CASES = [
 def test_author_lists(author: str, expected: tuple[str, ...]) -> None:
     record = only(f"@article{{k, title={{T}}, author={{{author}}}, year=2020}}")
     assert record.authors == expected
+
+
+def test_and_others_marks_the_author_list_as_truncated() -> None:
+    # author_count above the names given is how a list named only in part is marked.
+    record = only("@article{k, title={T}, author={Touvron, Hugo and Lavril, Thibaut and Izacard, Gautier and others}}")
+    assert record.authors == ("Hugo Touvron", "Thibaut Lavril", "Gautier Izacard")
+    assert record.author_count is not None and record.author_count > len(record.authors)
+    assert only("@article{k, title={T}, author={Touvron, Hugo and Lavril, Thibaut}}").author_count == 2
+
+
+VENUE_CASES = [
+    ("journal = {Nature}", "Nature"),
+    ("booktitle = {Proc. ICML}", "Proc. ICML"),
+    ("journaltitle = {International Conference on Learning Representations}", "International Conference on Learning Representations"),
+    ("journaltitle = {J. {\\\"U}ber}, journal = {Nature}", "Nature"),
+]
+
+
+@pytest.mark.parametrize(("fields", "venue"), VENUE_CASES)
+def test_venue_from_journal_booktitle_or_biblatex_journaltitle(fields: str, venue: str) -> None:
+    assert only(f"@article{{k, title={{T}}, {fields}}}").venue == venue
 
 
 DATE_CASES = [
@@ -178,6 +204,7 @@ LATEX_CASES = [
     (r"Q\&A and 10\% of it", "Q&A and 10% of it"),
     (r"{BERT}: Pre-training of Deep {B}idirectional Transformers", "BERT: Pre-training of Deep Bidirectional Transformers"),
     (r"E$^{2}$GAN", "E²GAN"),
+    (r"E$^{\textrm{2}}$GAN and CO$_{\textrm{2}}$", "E²GAN and CO₂"),  # Zotero's <sup>, <sub>
 ]
 
 
@@ -207,10 +234,73 @@ def test_comments_are_no_papers_and_no_fields(text: str) -> None:
     assert all(name in {"title", "year"} for name, _ in record.bibtex_fields)
 
 
+# Text macros keep their argument; logos become their names; unknown macros keep their text.
+TEXT_MACRO_CASES = [
+    (r"\texttt{torch.fx}: Practical Program Capture", "torch.fx: Practical Program Capture"),
+    (r"Scaling \mbox{GPT-3} with \textsf{DeepSpeed}", "Scaling GPT-3 with DeepSpeed"),
+    (r"Typesetting with \LaTeX{} and \BibTeX", "Typesetting with LaTeX and BibTeX"),
+    (r"\TeX{} by Knuth, \TeX and \LaTeX\ too", "TeX by Knuth, TeX and LaTeX too"),
+    (r"\textbf{B} \emph{E} \textit{I} \textsc{S} \textrm{R} \text{T} \textup{U} \textsl{L}", "B E I S R T U L"),
+    (r"\textnormal{N} and \textmd{M} and \underline{U}", "N and M and U"),
+    (r"An \unknownmacro{argument} kept", "An argument kept"),
+    (r"snake{\textunderscore}case", "snake_case"),
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), TEXT_MACRO_CASES)
+def test_text_macros_keep_their_argument(raw: str, shown: str) -> None:
+    record = only(f"@article{{k, title={{{raw}}}, year=2020}}")
+    assert record.title == shown
+    assert dict(record.bibtex_fields)["title"] == raw
+
+
+def test_title_made_of_one_macro_is_a_title() -> None:
+    record = only("@article{k, title={\\texttt{JAX}}, author={Bradbury, James}, year=2018}")
+    assert record.title == "JAX"
+
+
 def test_percent_inside_a_value_is_text() -> None:
     record = only('@article{k, title={50% Fewer FLOPs}, abstract="We save 30% of memory."}')
     assert record.title == "50% Fewer FLOPs"
     assert record.abstract == "We save 30% of memory."
+
+
+def test_comment_after_a_broken_entry_is_still_a_comment() -> None:
+    # The unclosed brace costs only its entry: the next `@` at a line start begins afresh.
+    broken = "@article{broken,\n  title = {Unclosed {brace in title},\n  author = {Broken, B.},\n  year = {2020},\n}\n\n"
+    later = "@article{later,\n  title = {A later good entry},\n  % note = {commented-out note},\n  author = {Later, L.},\n  year = {2021},\n}\n"
+    result = read_entries("refs.bib", broken + later)
+    [record] = result.records
+    assert [name for name, _ in record.bibtex_fields] == ["title", "author", "year"]
+    assert (record.authors, record.year) == (("L. Later",), 2021)
+    assert [(p.source.line, p.severity) for p in result.problems] == [(1, Severity.ERROR)]
+
+
+PAREN_CASES = [
+    "@article(k,\n  title = {Fifty 50% of the time},\n  year = 2020\n)\n",
+    '@article(k, title = "Fifty 50% of the time", year = 2020)\n',
+    "@article(k,\n  title = {Fifty 50% of the time},\n  % note = {hidden},\n  year = 2020\n)\n% a remark\n",
+]
+
+
+@pytest.mark.parametrize("text", PAREN_CASES)
+def test_percent_in_a_parenthesised_entry(text: str) -> None:
+    record = only(text)
+    assert record.title == "Fifty 50% of the time"
+    assert [name for name, _ in record.bibtex_fields] == ["title", "year"]
+
+
+def test_comment_after_a_parenthesised_entry_is_a_comment() -> None:
+    record = only("@article(k, title = {T (and more)}, year = 2020)\n% @article{old, title={Commented out}}\n")
+    assert record.title == "T (and more)"
+
+
+def test_field_name_that_is_no_identifier_is_reported_and_not_kept() -> None:
+    result = read_entries("refs.bib", "@article{k,\n  title = {T},\n  bad name = {x},\n  year = 2020\n}\n")
+    [record] = result.records
+    assert [name for name, _ in record.bibtex_fields] == ["title", "year"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (3, Severity.WARNING) and "'bad name'" in problem.message
 
 
 def test_broken_braces_are_reported_with_their_line_and_the_rest_is_read() -> None:
@@ -244,6 +334,29 @@ IDENTIFIER_CASES = [
     ("journal = {arXiv preprint arXiv:2106.09685}", "", "2106.09685"),
     ("url = {https://arxiv.org/abs/2106.09685v2}", "", "2106.09685"),
 ]
+
+
+def test_tex_escapes_in_urls_and_dois_are_undone() -> None:
+    # DBLP writes every NeurIPS URL with `\\_`; the user's field is still exported as written.
+    url = "http://papers.nips.cc/paper\\_files/paper/2022/hash/abc-Abstract.html?a=1\\&b=50\\%25\\#top"
+    record = only(f"@article{{k, title={{T}}, url={{{url}}}, doi={{10.1000/a\\_b}}}}")
+    assert record.urls == ("http://papers.nips.cc/paper_files/paper/2022/hash/abc-Abstract.html?a=1&b=50%25#top",)
+    assert record.doi == "10.1000/a_b"
+    assert dict(record.bibtex_fields)["url"] == url
+
+
+URL_COMMAND_CASES = [
+    ("howpublished = {\\url{https://github.com/foo/bar_baz}}", ("https://github.com/foo/bar_baz",)),
+    ("note = {Available at \\url{https://example.org/x} and \\href{http://b.org/y}{here}}", ("https://example.org/x", "http://b.org/y")),
+    ("url = {https://a.org/p}, howpublished = {\\url{https://a.org/p}}", ("https://a.org/p",)),
+    ("note = {\\url{javascript:alert(1)}}", ()),
+]
+
+
+@pytest.mark.parametrize(("fields", "urls"), URL_COMMAND_CASES)
+def test_links_in_url_commands_are_links(fields: str, urls: tuple[str, ...]) -> None:
+    record = only(f"@misc{{k, title={{T}}, {fields}}}")
+    assert record.urls == urls
 
 
 @pytest.mark.parametrize(("fields", "doi", "arxiv"), IDENTIFIER_CASES)
@@ -296,6 +409,30 @@ def test_duplicate_string_macro_uses_the_later_value() -> None:
     assert [r.venue for r in result.records] == ["Second"]
     [problem] = result.problems
     assert (problem.source.line, problem.severity) == (2, Severity.WARNING) and "line 1" in problem.message
+
+
+MISSING_COMMA_CASES = [
+    ("@article{k,\n  title = {Missing comma between fields}\n  author = {Comma, C.},\n  year = {2020},\n}\n", 3),
+    ('@article{k,\n  title = "Missing comma between fields"\n  author = {Comma, C.},\n  year = 2020\n}\n', 3),
+    ("@article{k,\n  title = {Missing comma between fields},\n  year = 2020\n  author = {Comma, C.}\n}\n", 4),
+    ("@article{k,\n  title = {Missing comma between fields},\n  year = 2020 author = {Comma, C.}\n}\n", 3),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), MISSING_COMMA_CASES)
+def test_missing_comma_between_fields_is_reported_and_both_fields_read(text: str, line: int) -> None:
+    result = read_entries("refs.bib", text)
+    [record] = result.records
+    assert (record.title, record.authors, record.year) == ("Missing comma between fields", ("C. Comma",), 2020)
+    assert sorted(name for name, _ in record.bibtex_fields) == ["author", "title", "year"]
+    [problem] = result.problems
+    assert (problem.source.line, problem.severity) == (line, Severity.WARNING), problem
+    assert "missing `,` before 'author'" in problem.message
+
+
+def test_equals_sign_inside_a_value_is_text() -> None:
+    record = only("@article{k,\n  title = {Where x = 1\n  holds},\n  note = \"a = b\"\n}\n")
+    assert record.title == "Where x = 1 holds"
 
 
 def test_repeated_field_keeps_the_first_value_and_is_reported_at_its_line() -> None:

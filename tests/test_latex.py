@@ -190,6 +190,16 @@ def test_tex_forms_exactly_the_dash_and_quote_ligatures_the_text_has(tmp_path: P
     assert run.log.count("\\TS1/cmr/m/n/10 `") == text.count("`")  # the backquote glyph
 
 
+def test_user_url_command_compiles_with_the_url_package(tmp_path: Path) -> None:
+    # A user's `\\url{…}` is exported as written; like their own document, it needs url.sty.
+    url = "https://github.com/foo/bar_baz?a=1&b=%20#c~d"
+    fields = (("title", "Linked"), ("author", "Url, Ursula"), ("howpublished", f"\\url{{{url}}}"), ("year", "2021"))
+    paper = make_paper("Linked", key="url2021", bibtex_type="misc", bibtex_fields=fields)
+    run = compile_bibliography(tmp_path, bibtex_file([paper]), "plainnat", [paper.key])
+    assert_clean(run)
+    assert f"\\url{{{url}}}" in run.bbl
+
+
 def test_every_character_compiles_outside_bibtex(tmp_path: Path) -> None:
     characters = "".join(chr(code) for start, end in CHARACTER_RANGES for code in range(start, end))
     body = "\n\n".join(latex_text(characters[i : i + 60]) for i in range(0, len(characters), 60))

@@ -29,6 +29,15 @@ DISPLAY_CASES = [
     ("E$^{2}$GAN: Efficient Training", "E²GAN: Efficient Training"),
     ("x$^2$ and y$_{i}$", "x² and yᵢ"),
     ("$\\epsilon$-greedy", "ϵ-greedy"),
+    # a command keeps the space after it: TeX drops it in math, a reader needs it
+    ("An $O(n \\log n)$ algorithm", "An O(n log n) algorithm"),
+    ("$k \\times k$ blocks", "k × k blocks"),
+    ("$T(n) \\le c \\cdot n \\log n$ for all $n \\ge 1$", "T(n) ≤ c · n log n for all n ≥ 1"),
+    ("$x \\in \\mathbb{R}^{d}$", "x ∈ ℝ^d"),
+    ("$\\sqrt{n}$ and $\\alpha\\beta$", "√(n) and αβ"),
+    # Zotero writes <sub>/<sup> as a script around a text font
+    ("CO$_{\\textrm{2}}$ emissions", "CO₂ emissions"),
+    ("E$^{\\textrm{2}}$GAN and x$^{\\mathrm{2}}$ and H$_{\\text{2}}$O and y$_{\\rm max}$", "E²GAN and x² and H₂O and y_(max)"),
     ("reduces memory by 30\\%", "reduces memory by 30%"),
     ("Q\\&A and C\\# and snake\\_case", "Q&A and C# and snake_case"),
     # Unicode that must survive untouched
@@ -70,6 +79,7 @@ def test_display_text_is_idempotent(raw: str) -> None:
 SAME_IDENTITY = [
     ("E$^{2}$GAN: Efficient Training", "E²GAN: Efficient Training"),
     ("E²GAN: Efficient Training", "E2GAN: efficient training"),
+    ("E$^{\\textrm{2}}$GAN: Efficient Training", "E²GAN: Efficient Training"),
     ("Layer Normalization", "layer normalization."),
     ("Über Kompression", "Uber Kompression"),
     ("Can we learn better with hard samples?", "Can We Learn Better With Hard Samples"),

@@ -7,8 +7,10 @@ import html
 import re
 
 import markdown
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paper_factory import make_paper
 
 from generator.render import anchor, code_lines, inert, make_environment
 
@@ -84,3 +86,18 @@ def test_code_lines_end_at_every_line_break_and_escape_snippet_lines() -> None:
         "keep ;-8<- [start:cut] this",
         "plain 8< text",
     ]
+
+
+BYLINES = [
+    (("A B", "C D", "E F"), 3, "A B, C D, E F ·"),
+    (("A B", "C D", "E F"), 4, "A B, C D, E F et al. ·"),  # a list ending in "and others"
+    (("A B", "C D"), 9, "A B, C D et al. ·"),
+    (("A B", "C D", "E F", "G H"), 4, "A B, C D, E F et al. ·"),
+]
+
+
+@pytest.mark.parametrize(("authors", "count", "shown"), BYLINES)
+def test_byline_says_et_al_when_authors_are_left_out(authors: tuple[str, ...], count: int, shown: str) -> None:
+    template = make_environment().from_string('{% from "_macros.md.j2" import byline %}{{ byline(paper) }}')
+    paper = make_paper("T", key="k", authors=authors, author_count=count, organization="", venue="", upvotes=None)
+    assert shown in template.render(paper=paper) + " ·"

@@ -16,7 +16,7 @@ from typing import Any
 
 import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock, String
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ImplicitComment, ParsingFailedBlock, String
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
@@ -51,6 +51,7 @@ _INHERITED_FROM_CROSSREF = (
     "publisher",
     "editor",
     "journal",
+    "journaltitle",
     "volume",
     "series",
     "address",
@@ -98,7 +99,8 @@ def read_entries(path: str, text: str) -> FileRead:
             problems.append(Problem(Source(path, line), _debris_message(comment.comment)))
     entries.sort(key=lambda entry: entry.start_line)
     for entry in entries:
-        problems += _repeated_fields(entry, path)
+        entry.fields, missing_commas = split_missing_commas(entry, path)
+        problems += missing_commas + _repeated_fields(entry, path)
     records = _records(path, entries, macros, problems, rejects)
     if not records and not rejects and not entries and text.strip() and "@" not in text:
         problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
@@ -133,16 +135,91 @@ def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: 
 
 
 def _repeated_fields(entry: Entry, path: str) -> list[Problem]:
-    """A warning at each field that repeats an earlier one of the same entry."""
+    """A warning at each field that repeats an earlier one of the same entry, or whose name
+    is no BibTeX name (it would break the exported file)."""
     seen: set[str] = set()
     problems = []
     for field in entry.fields:
         name = field.key.lower()
-        if name in seen:
-            line = (field.start_line if field.start_line is not None else entry.start_line) + 1
+        line = (field.start_line if field.start_line is not None else entry.start_line) + 1
+        if not is_field_name(name):
+            message = f"{field.key!r} in entry {entry.key!r} is no field name; ignored (a missing `,` or `=`?)"
+            problems.append(Problem(Source(path, line), message))
+        elif name in seen:
             problems.append(Problem(Source(path, line), f"field {name!r} given twice in entry {entry.key!r}; the first value is used"))
         seen.add(name)
     return problems
+
+
+def split_missing_commas(entry: Entry, path: str) -> tuple[list[Field], list[Problem]]:
+    """The entry's fields with any value that swallowed the next field (`title = {A}` and a
+    line `author = {B}`: no comma between them) split in two, and a warning at each.
+
+    bibtexparser reads such a value as `{A}\n author = {B}` without a word. A `=` outside
+    braces and quotes never belongs to a value, so the second field is read back by
+    bibtexparser and the entry keeps both; BibTeX itself would reject the entry."""
+    fields: list[Field] = []
+    problems: list[Problem] = []
+    pending = list(entry.fields)
+    while pending:
+        field = pending.pop(0)
+        raw = str(field.value)
+        found = stray_field_at(raw)
+        if found is None:
+            fields.append(field)
+            continue
+        at, name = found
+        first_line = field.start_line if field.start_line is not None else entry.start_line
+        line = first_line + raw.count("\n", 0, at)  # 0-based, as bibtexparser counts
+        rest = _fields_of(raw[at:]) if is_field_name(name) else []
+        if not rest:
+            problems.append(Problem(Source(path, line + 1), f"a `=` outside braces in field {field.key!r} of entry {entry.key!r}; is a `,` missing?"))
+            fields.append(field)
+            continue
+        problems.append(Problem(Source(path, line + 1), f"missing `,` before {name!r} in entry {entry.key!r}; read as if it were there"))
+        fields.append(Field(field.key, raw[:at].rstrip(), field.start_line))
+        pending[:0] = [Field(f.key, f.value, line + (f.start_line or 0)) for f in rest]
+    return fields, problems
+
+
+_VALUE_OR_EQUALS = re.compile(r'[{}"=]')
+_NAME_END = re.compile(r'[\s"{}]')
+
+
+def stray_field_at(raw: str) -> tuple[int, str] | None:
+    """Where a `name =` starts inside a field's raw value, outside braces and quotes, and
+    the name (maybe not a proper one); None when the value has no such `=`."""
+    if "=" not in raw:
+        return None
+    depth, quoted = 0, False
+    for match in _VALUE_OR_EQUALS.finditer(raw):
+        char = match[0]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "=" and depth == 0 and not quoted:
+            before = raw[: match.start()].rstrip()
+            name = _NAME_END.split(before)[-1]
+            return len(before) - len(name), name
+    return None
+
+
+def _fields_of(text: str) -> list[Field]:
+    """The fields in `name = value, …`, as bibtexparser reads them; [] if it cannot."""
+    library = bibtexparser.parse_string("@misc{k," + text + "\n}", parse_stack=[])
+    return list(library.entries[0].fields) if len(library.entries) == 1 and not library.failed_blocks else []
+
+
+# BibTeX's own rule for names (bibtex.web, `legal_id_char`): printable ASCII but none of
+# `"#%'(),={}` or a space, and no digit first.
+_FIELD_NAME = re.compile(r"[!$&*+\-./:;<>?@A-Z\[\\\]^_`a-z|~][!$&*+\-./0-9:;<>?@A-Z\[\\\]^_`a-z|~]*")
+
+
+def is_field_name(name: str) -> bool:
+    return _FIELD_NAME.fullmatch(name) is not None
 
 
 _ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()=]*)")
@@ -204,39 +281,47 @@ def _debris_message(text: str) -> str:
     return message
 
 
-_COMMENT_SYNTAX = re.compile(r'[{}"]|(?<!\\)%')
-_COMMENT_OPENER = re.compile(r"@\s*comment\s*\Z", re.I)
+# What moves the comment stripper: a block start at a line start (where bibtexparser ends
+# any block still open), one anywhere else, braces, an entry's `)`, quotes and `%`.
+_COMMENT_SYNTAX = re.compile(r'(?P<line_block>^[ \t]*@\w*[ \t]*[{(])|(?P<block>@\w*[ \t]*[{(])|[{})"]|(?<!\\)%', re.M)
+_COMMENT_BLOCK = re.compile(r"\s*@\s*comment", re.I)
 
 
 def strip_comments(text: str) -> str:
     """`%` comments removed where biber and reference managers honour them: outside entries
-    and between fields. Inside a value `%` is text; `@comment{…}` is left whole. Newlines
-    stay, so line numbers hold.
+    and between fields, in `@type{…}` and `@type(…)` entries alike. Inside a value `%` is
+    text; `@comment{…}` is left whole. Newlines stay, so line numbers hold.
 
     bibtexparser 2 follows classic BibTeX, where `%` means nothing: a commented-out entry
-    would be read as a paper, and a comment between fields becomes a field or breaks the entry.
+    would be read as a paper, and a comment between fields becomes a field or breaks the
+    entry. Like bibtexparser, an `@type{` at the start of a line begins a new block even
+    when braces are still open, so an unclosed brace costs only its own entry.
     """
     if "%" not in text:
         return text
     pieces: list[str] = []
-    depth, quoted, in_comment_block, kept_from = 0, False, False, 0
+    depth, quoted, in_comment_block, closer, kept_from = 0, False, False, "}", 0
     for match in _COMMENT_SYNTAX.finditer(text):
-        position, char = match.start(), match[0]
+        position, token = match.start(), match[0]
         if position < kept_from:
             continue  # inside a comment already cut
-        if char == "%":
+        if match["line_block"] or (match["block"] and depth == 0):
+            depth, quoted, closer = 1, False, "}" if token[-1] == "{" else ")"
+            in_comment_block = _COMMENT_BLOCK.match(token) is not None
+        elif match["block"]:
+            depth += token[-1] == "{"  # `LeQua @ {CLEF}` inside a value: only its brace counts
+        elif token == "%":
             if depth == 0 or (depth == 1 and not quoted and not in_comment_block):
                 end = text.find("\n", position)
                 pieces.append(text[kept_from:position])
                 kept_from = len(text) if end == -1 else end
-        elif char == "{":
-            if depth == 0:  # is this `@comment{`? Look back a little only: linear on any input
-                in_comment_block = _COMMENT_OPENER.search(text, max(position - 40, 0), position) is not None
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-            quoted = quoted and depth > 0
-        elif char == '"' and depth == 1:
+        elif token == "{":
+            depth += depth > 0  # between blocks a `{` is comment text, as for bibtexparser
+        elif depth == 1 and token == closer:
+            depth, quoted = 0, False
+        elif token == "}" and depth > 1:
+            depth -= 1
+        elif token == '"' and depth == 1:
             quoted = not quoted
     pieces.append(text[kept_from:])
     return "".join(pieces)
@@ -279,7 +364,8 @@ def resolved_fields(entry: Entry, macros: dict[str, str]) -> dict[str, str]:
     """Field values by lower-case name; of a field given twice, the first (as BibTeX does)."""
     fields: dict[str, str] = {}
     for field in entry.fields:
-        fields.setdefault(field.key.lower(), resolve_value(str(field.value), macros))
+        if is_field_name(field.key):
+            fields.setdefault(field.key.lower(), resolve_value(str(field.value), macros))
     return fields
 
 
@@ -372,6 +458,8 @@ _TIE = re.compile(r"(?<!\\)~")
 # The exporter's `²`; pylatexenc would drop the superscript. `1\textsuperscript{st}` stays `1st`.
 _TEXT_SUPERSCRIPT = re.compile(r"\\textsuperscript\s*\{([^{}$]*)\}")
 _ASCII_ESCAPES = {
+    "textunderscore": "_",
+    "textperiodcentered": "·",
     "textasciicircum": "^",
     "textasciitilde": "~",
     "textless": "<",
@@ -381,14 +469,24 @@ _ASCII_ESCAPES = {
     "textbraceleft": "{",
     "textbraceright": "}",
 }
+_LOGOS = {"LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "TeX": "TeX", "BibTeX": "BibTeX"}
+
+
+def _logo(name: str) -> MacroTextSpec:
+    """`\\TeX and` prints "TeXand" in TeX, but its writer meant the space: it is kept."""
+    return MacroTextSpec(name, lambda node, *_: _LOGOS[name] + node.macro_post_space)
 
 
 @lru_cache(maxsize=1)
 def _latex_decoder() -> LatexNodes2Text:
-    """pylatexenc, plus the text-mode escapes of ASCII characters our exporter writes: it
-    drops `\textless` and writes `\textasciicircum` as the modifier letter ˆ."""
+    """pylatexenc, plus the text-mode escapes of ASCII characters our exporter writes (it
+    drops `\\textless` and writes `\\textasciicircum` as the modifier letter ˆ) and the TeX
+    logos. A macro it has no text for keeps the text of its arguments: pylatexenc would
+    drop `\\texttt{torch.fx}` or `\\mbox{GPT-3}` whole."""
     context = get_default_latex_context_db()
     context.add_context_category("ascii-escapes", prepend=True, macros=[MacroTextSpec(name, char) for name, char in _ASCII_ESCAPES.items()])
+    context.add_context_category("logos", prepend=True, macros=[_logo(name) for name in _LOGOS])
+    context.set_unknown_macro_spec(MacroTextSpec("", discard=False))
     return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=True)
 
 
@@ -397,9 +495,33 @@ def person_name(raw: str) -> str:
     return clean_whitespace(latex_to_text(parts.merge_first_name_first))
 
 
+# bibtexparser 2.1's splitter steps over a `\` and the character after it before it looks
+# for the start of the next name, so `and \L{}ukasz` gave "{}ukasz". An empty group in
+# front of such a command starts the name there and reads as nothing.
+_COMMAND_AFTER_AND = re.compile(r"(\sand\s+)(?=\\)", re.I)
+
+
+def split_authors(value: str) -> list[str]:
+    """The names of a BibTeX name list, as bibtexparser splits them (`and` at brace level 0)."""
+    return split_multiple_persons_names(_COMMAND_AFTER_AND.sub(r"\1{}", value))
+
+
 def parse_authors(value: str) -> tuple[str, ...]:
-    names = [person_name(name) for name in split_multiple_persons_names(value) if name.strip()]
-    return tuple(name for name in names if name and name.lower() != "others")
+    return author_list(value)[0]
+
+
+def author_list(value: str) -> tuple[tuple[str, ...], bool]:
+    """The display names of a BibTeX name list, and whether it ends in `and others`."""
+    names = [person_name(name) for name in split_authors(value) if name.strip()]
+    authors = tuple(name for name in names if name and name.lower() != "others")
+    return authors, len(authors) < len([name for name in names if name])
+
+
+def author_count(authors: tuple[str, ...], truncated: bool) -> int | None:
+    """How many authors there are as far as the entry says: a list cut short by `and others`
+    counts one more than it names, which marks it (as a listing's larger count does) as
+    incomplete: pages then say "et al." and BibTeX exports end in `and others`."""
+    return len(authors) + truncated if authors else None
 
 
 def parse_year_month(fields: dict[str, str]) -> tuple[int | None, int | None, int | None]:
@@ -419,14 +541,34 @@ def parse_year_month(fields: dict[str, str]) -> tuple[int | None, int | None, in
     return year, month if month and 1 <= month <= 12 else None, day
 
 
+_URL_ESCAPE = re.compile(r"\\([_%#&])")
+
+
+def url_text(value: str) -> str:
+    """A URL or DOI without the TeX escapes some exports put in it (DBLP's `paper\\_files`):
+    the link must work, while the user's field is exported as written."""
+    return _URL_ESCAPE.sub(r"\1", value.strip())
+
+
+_URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^{}\s]+)\}")
+
+
+def entry_urls(fields: dict[str, str]) -> tuple[str, ...]:
+    """The web links of an entry: `url`, a `howpublished` that is a URL, and the targets of
+    `\\url{…}` and `\\href{…}` in `howpublished` and `note`. Only http(s): what is on the
+    page must be safe to follow."""
+    found = [fields.get(name, "").strip() for name in ("url", "howpublished")]
+    found += [url for name in ("howpublished", "note") for url in _URL_COMMAND.findall(fields.get(name, ""))]
+    return tuple(dict.fromkeys(url_text(url) for url in found if url.startswith(("http://", "https://"))))
+
+
 def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Record:
     year, month, day = parse_year_month(fields)
-    authors = parse_authors(fields["author"]) if fields.get("author") else ()
-    url_fields = [fields[name].strip() for name in ("url", "howpublished") if fields.get(name, "").strip().startswith("http")]
+    authors, truncated = author_list(fields["author"]) if fields.get("author") else ((), False)
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
         arxiv_id = normalize_arxiv_id(fields.get("eprint", ""))
-    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("url", ""), fields.get("eprint", "")]))
+    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("journaltitle", ""), url_text(fields.get("url", "")), fields.get("eprint", "")]))
     return Record(
         source=source,
         kind=SourceKind.BIBTEX,
@@ -434,15 +576,15 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
         original_title=fields["title"],
         abstract=latex_to_text(fields.get("abstract", "")),
         authors=authors,
-        author_count=len(authors) or None,
+        author_count=author_count(authors, truncated),
         organization=latex_to_text(fields.get("organization", "") or fields.get("institution", "")),
         year=year,
         month=month,
         day=day,
-        doi=normalize_doi(fields.get("doi", "")),
+        doi=normalize_doi(url_text(fields.get("doi", ""))),
         arxiv_id=arxiv_id,
-        urls=tuple(url_fields),
-        venue=latex_to_text(fields.get("journal", "") or fields.get("booktitle", "")),
+        urls=entry_urls(fields),
+        venue=latex_to_text(fields.get("journal", "") or fields.get("journaltitle", "") or fields.get("booktitle", "")),  # biblatex: journaltitle
         bibtex_key=entry.key,
         bibtex_type=entry.entry_type.lower(),
         bibtex_fields=tuple((name, value) for name, value in fields.items() if name != "crossref"),
