@@ -370,9 +370,10 @@ def author_list(paper: Paper) -> str:
 def bibtex_name(name: str) -> str:
     """A display name ("Ada Lovelace") as a BibTeX name. A comma would make BibTeX read
     "Last, First", a word "and" would split the name in two and "others" means "et al.",
-    so such names are braced whole (BibTeX then treats them as one corporate name)."""
+    so such names are braced whole (BibTeX then treats them as one corporate name). So are
+    names with a bracket: natbib puts names in `\bibitem[…]`, which a bare `]` would end."""
     text = latex_text(name)
-    if "," in text or re.search(r"\band\b", text, flags=re.I) or text.lower() == "others":
+    if "," in text or "[" in text or "]" in text or re.search(r"\band\b", text, flags=re.I) or text.lower() == "others":
         return _braced(text)
     return text
 

@@ -225,3 +225,9 @@ def test_sample_corpus_compiles_cleanly(tmp_path: Path, style: str) -> None:
     assert_clean(run)
     assert sorted(bibitem_keys(run.bbl)) == sorted(paper.key for paper in papers)
     assert "{CityGaussianV2}" in run.bbl
+
+
+def test_a_bracket_in_an_author_name_keeps_natbib_labels_whole(tmp_path: Path) -> None:
+    papers = [make_paper("Bracketed names", key="bracket2023", authors=("Ada Love]lace", "Charles [Babbage"), year=2023)]
+    run = compile_bibliography(tmp_path, bibtex_file(papers), "plainnat", [papers[0].key])
+    assert_clean(run)
