@@ -135,7 +135,8 @@ BAD_FILES = [
         bytes(range(128, 256)) * 8 + b"\n" + bytes(range(128, 256)) * 8 + b"\n" * 3 + bytes(range(128, 256)),
         (1, "error", "binary"),
     ),
-    ("latin1.yml", "papers:\n  - title: Gödel\n".encode("latin-1"), (2, "warning", "invalid UTF-8")),
+    ("latin1.yml", "papers:\n  - title: Gödel\n".encode("latin-1"), (2, "warning", "read as Windows-1252")),
+    ("mixed.yml", "papers:\n  - title: Gödel\n".encode("latin-1") + "# Gödel\n".encode(), (2, "warning", "invalid UTF-8")),
 ]
 
 
@@ -152,11 +153,19 @@ def test_bad_files_are_reported_and_the_others_read(tmp_path: Path, name: str, d
 
 def test_every_line_with_invalid_utf8_is_reported_and_the_text_kept(tmp_path: Path) -> None:
     abstract = " ".join(["word"] * 30)
-    data = f"First Paper\n\n{abstract}\n\nSecond Caf\xe9 Paper\n\n{abstract} na\xefve\n".encode("latin-1")
+    # The first title is valid UTF-8, so the file is UTF-8 with bad bytes, not a Latin-1 file.
+    data = "First Pap\u00e9r\n\n".encode() + f"{abstract}\n\nSecond Caf\xe9 Paper\n\n{abstract} na\xefve\n".encode("latin-1")
     (tmp_path / "dump.txt").write_bytes(data)
     result = read_inputs(["dump.txt"], tmp_path, 2025)
-    assert [r.title for r in result.records] == ["First Paper", "Second Caf\ufffd Paper"]
+    assert [r.title for r in result.records] == ["First Papér", "Second Caf\ufffd Paper"]
     assert [(p.source.line, p.severity) for p in result.problems] == [(5, Severity.WARNING), (7, Severity.WARNING)]
+
+
+def test_a_file_with_no_utf8_at_all_is_read_as_windows_1252(tmp_path: Path) -> None:
+    (tmp_path / "refs.bib").write_bytes("@article{k, title={Caf\u00e9 na\u00efve \u2014 G\u00f6del}, author={M\u00fcller, J}}\n".encode("cp1252"))
+    result = read_inputs(["refs.bib"], tmp_path, 2025)
+    assert [(r.title, r.authors) for r in result.records] == [("Café naïve — Gödel", ("J Müller",))]
+    assert [(str(p.source), p.severity) for p in result.problems] == [("refs.bib:1", Severity.WARNING)]
 
 
 def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:

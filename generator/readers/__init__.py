@@ -61,8 +61,8 @@ PARALLEL_BYTES = 2_000_000  # about 2,000 papers of input: below it, reading is 
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text (UTF-16 with a byte-order mark too); bad bytes become U+FFFD and each
-    line holding some is reported. None for binary files."""
+    """UTF-8 text (UTF-16 with a byte-order mark too; Windows-1252 when no byte is UTF-8's);
+    bad bytes become U+FFFD and each line holding some is reported. None for binary files."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), []
@@ -78,6 +78,11 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     bad = [number for number, line in enumerate(data.split(b"\n"), 1) if not _is_utf8(line)]
     if text.count("\ufffd") > _BINARY_SHARE * len(text.strip()):  # mostly undecodable: no text at all
         return None, [Problem(Source(shown, bad[0]), "binary file skipped (not UTF-8 text)", Severity.ERROR)]
+    if not any(char > "\x7f" and char != "\ufffd" for char in text):
+        # Not one valid UTF-8 sequence among the non-ASCII bytes: a file saved in the legacy
+        # Western encoding (old JabRef and Mendeley exports), not UTF-8 with a few bad bytes.
+        message = "not UTF-8; read as Windows-1252 (Latin-1): save it as UTF-8 to be sure of its accents"
+        return data.decode("cp1252", errors="replace"), [Problem(Source(shown, bad[0]), message, Severity.WARNING)]
     problems = [Problem(Source(shown, line), "invalid UTF-8; the bad bytes are shown as �") for line in bad[:_MAX_ENCODING_REPORTS]]
     if len(bad) > _MAX_ENCODING_REPORTS:
         more = len(bad) - _MAX_ENCODING_REPORTS
