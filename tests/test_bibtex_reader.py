@@ -446,3 +446,9 @@ def test_a_volume_cross_referenced_by_papers_is_no_entry_and_no_reject() -> None
     text = "@proceedings{vol, title={Proceedings}}\n@inproceedings{p, title={Paper}, crossref={vol}}\n"
     result = read_entries("refs.bib", text)
     assert ([r.bibtex_key for r in result.records], result.rejected, result.problems) == (["p"], 0, [])
+
+
+def test_a_sorting_macro_sorts_and_is_never_shown() -> None:
+    text = '@preamble{"\\newcommand{\\noopsort}[1]{}"}\n@article{k, title={{\\noopsort{a}}Sorting Tricks}, author={Zeta, Z}, year=2020}\n'
+    records, _ = read_bibtex("refs.bib", text)
+    assert [r.title for r in records] == ["Sorting Tricks"]

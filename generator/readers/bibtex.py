@@ -20,6 +20,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
+from pylatexenc.macrospec import MacroSpec
 
 from generator.models import Problem, Record, Severity, Source, SourceKind
 from generator.normalize import (
@@ -449,9 +450,16 @@ def _decode_chunk(chunk: str) -> str:
         return chunk
 
 
+# BibTeX styles' sorting trick, `@preamble{"\newcommand{\noopsort}[1]{}"}` then
+# `{\noopsort{a}}Zeta`: the argument only sorts, and is never printed.
+_SORTING_MACROS = ("noopsort", "sortnoop", "SortNoop", "noop")
+
+
 @lru_cache(maxsize=1)
 def _walker_context() -> Any:
-    return get_walker_context_db()  # pylatexenc would build it again for every value
+    context = get_walker_context_db()  # pylatexenc would build it again for every value
+    context.add_context_category("sorting", prepend=True, macros=[MacroSpec(name, "{") for name in _SORTING_MACROS])
+    return context
 
 
 _TIE = re.compile(r"(?<!\\)~")
@@ -486,6 +494,7 @@ def _latex_decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     context.add_context_category("ascii-escapes", prepend=True, macros=[MacroTextSpec(name, char) for name, char in _ASCII_ESCAPES.items()])
     context.add_context_category("logos", prepend=True, macros=[_logo(name) for name in _LOGOS])
+    context.add_context_category("sorting", prepend=True, macros=[MacroTextSpec(name, "") for name in _SORTING_MACROS])
     context.set_unknown_macro_spec(MacroTextSpec("", discard=False))
     return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=True)
 
