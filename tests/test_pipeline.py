@@ -292,3 +292,10 @@ def test_read_inputs_shows_paths_relative_to_the_config(inputs: Path) -> None:
     result = read_inputs(["papers/"], inputs, 2025)
     assert sorted(str(r.source) for r in result.records) == ["papers/a.txt:1", "papers/sub/b.bib:1", "papers/sub/c.yaml:1"]
     assert result.problems == ()
+
+
+def test_inputs_outside_the_project_are_shown_relative_to_it(inputs: Path) -> None:
+    project = inputs / "project"
+    project.mkdir()
+    result = read_inputs(["../papers/sub/"], project, 2025)
+    assert sorted(str(r.source) for r in result.records) == ["../papers/sub/b.bib:1", "../papers/sub/c.yaml:1"]

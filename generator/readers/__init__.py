@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import glob
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,9 +50,11 @@ def find_input_files(patterns: list[str], root: Path) -> tuple[list[Path], list[
 
 
 def display_path(path: Path, root: Path) -> str:
+    """`path` relative to the project (`../seeds/a.txt` outside it): the same inputs give
+    the same site wherever the checkout is."""
     try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
+        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+    except ValueError:  # on another Windows drive there is no relative path
         return path.as_posix()
 
 
