@@ -144,6 +144,7 @@ def merge_group(group: list[Record]) -> Paper:
         topic_override=_first([r.topic for r in curated]),
         tag_overrides=tuple(dict.fromkeys(tag for r in curated for tag in r.tags)),
         note=_first([r.note for r in curated]),
+        aliases=tuple(sorted({title_identity(r.title) for r in group} - {title_identity(best.title)})),
     )
 
 

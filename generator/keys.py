@@ -116,8 +116,9 @@ def is_usable_user_key(key: str) -> bool:
 
 
 def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
-    """Identity → key for every paper. `pinned` (from the key file) always wins; then users'
-    own BibTeX keys; new keys are handed out in identity order, so a run is deterministic."""
+    """Identity → key for every paper. `pinned` (from the key file) always wins, by the
+    paper's identity or else by an alias; then users' own BibTeX keys; new keys are handed
+    out in identity order, so a run is deterministic."""
     taken: set[str] = set()
     assigned: dict[str, str] = {}
     identities = {paper.identity for paper in papers}
@@ -125,6 +126,14 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
         taken.add(key.lower())  # a removed paper keeps its key reserved: no one inherits it
         if identity in identities:
             assigned[identity] = key
+    # A paper whose best title changed (a better-ranked record of it arrived, with another
+    # title) keeps the key it had under an earlier title, unless a paper still has that title.
+    claimed = {key.lower() for key in assigned.values()}
+    for paper in sorted(papers, key=lambda p: p.identity):
+        earlier = next((pinned[alias] for alias in paper.aliases if alias in pinned and pinned[alias].lower() not in claimed), None)
+        if paper.identity not in assigned and earlier:
+            assigned[paper.identity] = earlier
+            claimed.add(earlier.lower())
     ordered = sorted(papers, key=_claim_order)
     for paper in ordered:
         if paper.identity in assigned:

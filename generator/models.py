@@ -130,6 +130,7 @@ class Paper:
     topic_override: str = ""
     tag_overrides: tuple[str, ...] = ()
     note: str = ""
+    aliases: tuple[str, ...] = ()  # the other titles its records gave, normalised: keys made for them stay its own
     key: str = ""
     short_name: str = ""
     tldr: str = ""

@@ -11,7 +11,7 @@ import pytest
 from generator.config import ConfigError
 from generator.dedupe import merge_records
 from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys
-from generator.models import Paper, Severity, Source
+from generator.models import Paper, Record, Severity, Source, SourceKind
 from generator.normalize import title_identity
 from generator.readers.bibtex import read_bibtex
 from generator.readers.dailypapers import read_dailypapers
@@ -184,3 +184,16 @@ def test_a_user_key_that_is_not_kept_is_reported_with_the_key_to_cite() -> None:
     problems = replaced_keys([dblp, kept])
     assert [(str(p.source), p.severity) for p in problems] == [("refs.bib:4", Severity.WARNING)]
     assert "'dao2022flashattention'" in problems[0].message and "URL" in problems[0].message
+
+
+def test_a_paper_whose_best_title_changes_keeps_its_key() -> None:
+    """A better-ranked record of a paper arrives with another title (matched by DOI): the
+    paper's identity changes, its key must not."""
+    def bib(path: str, title: str) -> Record:
+        return Record(Source(path, 1), SourceKind.BIBTEX, title, title, authors=("Ann Smith",), year=2021, doi="10.1234/sparse.2021")
+
+    mine = bib("b_mine.bib", "Sparse Adapters for Efficient Fine-Tuning")
+    papers, _ = merge_records([mine])
+    pinned = assign_keys(papers, {})
+    papers, _ = merge_records([mine, bib("a_zotero.bib", "Sparse Adapters for Efficient Fine-Tuning: A Study on GLUE")])
+    assert assign_keys(papers, pinned) == {papers[0].identity: pinned[title_identity(mine.title)]}
