@@ -48,15 +48,47 @@ class Section:
 
 @dataclass(frozen=True)
 class ListingPage:
-    path_stem: str  # e.g. "tags" for the first page, "tags-2" for the next
+    path_stem: str  # e.g. "tags" for the first page, "tags-2" or "tags-q" for the next
     sections: tuple[Section, ...]
+    label: str = ""  # how the pager names it ("Q", "Q (2)"); by default its number
 
 
-def paginate_sections(stem: str, sections: Sequence[Section], budget: int | None = None) -> list[ListingPage]:
-    """Sections packed into pages `stem`, `stem-2`, …; a section too long for one page
-    continues on the next under the same heading, marked as continued."""
+def paginate_sections(
+    stem: str,
+    sections: Sequence[Section],
+    budget: int | None = None,
+    group_of: Callable[[Section], str] | None = None,
+    sort_groups: bool = False,
+) -> list[ListingPage]:
+    """Sections on one page `stem` when they fit; else packed into pages `stem-2`, `stem-3`,
+    …, a section too long for one page continuing on the next under the same heading.
+
+    With `group_of` (a section's initial, its year), each group gets pages of its own,
+    `stem-<group>`, `stem-<group>-2`, …, after an index page `stem`: a section then moves
+    only when its own group outgrows a page, not whenever an earlier section grows, and the
+    links to it, on every paper's entry, stay put. Groups come in the order of their first
+    section, or by name with `sort_groups`."""
     budget = PAGE_BUDGET if budget is None else budget
-    pieces: list[tuple[Section, int]] = []  # (section piece, size)
+    pieces = _pieces(sections, budget)
+    if group_of is None or sum(size for _, size in pieces) <= budget:
+        pages = chunk(pieces, lambda piece: piece[1], budget)
+        return [
+            ListingPage(stem if number == 0 else f"{stem}-{number + 1}", tuple(piece for piece, _ in page)) for number, page in enumerate(pages)
+        ] or [ListingPage(stem, ())]
+    groups: dict[str, list[tuple[Section, int]]] = {}
+    for piece in pieces:
+        groups.setdefault(group_of(piece[0]), []).append(piece)
+    listing = [ListingPage(stem, ())]
+    for group in sorted(groups) if sort_groups else groups:
+        for number, page in enumerate(chunk(groups[group], lambda piece: piece[1], budget)):
+            suffix, label = (group, group.upper()) if number == 0 else (f"{group}-{number + 1}", f"{group.upper()} ({number + 1})")
+            listing.append(ListingPage(f"{stem}-{suffix}", tuple(piece for piece, _ in page), label))
+    return listing
+
+
+def _pieces(sections: Sequence[Section], budget: int) -> list[tuple[Section, int]]:
+    """Each section, cut into pieces that fit a page, with the size of each piece."""
+    pieces: list[tuple[Section, int]] = []
     for section in sections:
         runs = chunk(section.lines, lambda line: len(line) + 3, budget) or [[]]
         for number, run in enumerate(runs):
@@ -64,10 +96,7 @@ def paginate_sections(stem: str, sections: Sequence[Section], budget: int | None
             anchor = section.anchor if number == 0 else f"{section.anchor}--part-{number + 1}"
             heading = section.heading if number == 0 else f"{section.heading} (continued)"
             pieces.append((Section(anchor, heading, tuple(run)), sum(len(line) + 3 for line in run) + len(heading) + 40))
-    pages = chunk(pieces, lambda piece: piece[1], budget)
-    return [
-        ListingPage(stem if number == 0 else f"{stem}-{number + 1}", tuple(piece for piece, _ in page)) for number, page in enumerate(pages)
-    ] or [ListingPage(stem, ())]
+    return pieces
 
 
 def anchor_pages(pages: Sequence[ListingPage]) -> dict[str, str]:

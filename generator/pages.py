@@ -217,7 +217,11 @@ def _tag_pages(papers: list[Paper], tag_counter: Counter[str], tag_slug: dict[st
             tagged[tag].append(line_of[paper.key])
     ordered = sorted(tag_counter, key=lambda tag: (-tag_counter[tag], tag.casefold()))
     sections = [Section(f"tag-{tag_slug[tag]}", f"{inert(tag)} ({tag_counter[tag]})", tuple(tagged[tag])) for tag in ordered]
-    return paginate_sections("tags", sections)
+    return paginate_sections("tags", sections, group_of=lambda section: _initial(section.anchor.removeprefix("tag-")), sort_groups=True)
+
+
+def _initial(slug: str) -> str:
+    return slug[:1] if slug[:1].isalpha() else "other"
 
 
 def _tag_index(tag_counter: Counter[str], tag_slug: dict[str, str], tag_page: dict[str, str]) -> str:
@@ -237,7 +241,7 @@ def _year_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPag
     ]
     if by_year[None]:
         sections.append(Section("year-unknown", "Year unknown", tuple(line_of[p.key] for p in by_year[None])))
-    return paginate_sections("years", sections)
+    return paginate_sections("years", sections, group_of=lambda section: section.anchor.removeprefix("year-"))
 
 
 def _key_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage]:
@@ -249,7 +253,7 @@ def _key_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage
         Section(f"letter-{letter.lower() if letter != '#' else 'other'}", letter, tuple(lines))
         for letter, lines in sorted(by_letter.items())
     ]
-    return paginate_sections("papers", sections)
+    return paginate_sections("papers", sections, group_of=lambda section: section.anchor.removeprefix("letter-"), sort_groups=True)
 
 
 def _quality_pages(report: Report, line_of: dict[str, str]) -> list[ListingPage]:

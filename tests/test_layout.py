@@ -49,3 +49,19 @@ def test_adding_a_newer_paper_moves_no_older_paper_to_another_page(monkeypatch):
     before = {k: p.stem for p in split_topic("t", keys, lambda key: 40) for k in p.keys}
     after = {k: p.stem for p in split_topic("t", [*keys, (2024, "new")], lambda key: 40) for k in p.keys}
     assert all(after[k] == stem for k, stem in before.items())
+
+
+def test_grouped_sections_stay_on_their_group_pages_when_another_group_grows():
+    def sections(a_lines: int) -> list[Section]:
+        return [Section("tag-alpha", "alpha", tuple("x" * 90 for _ in range(a_lines))), Section("tag-beta", "beta", ("y" * 90,))]
+
+    def initial(section: Section) -> str:
+        return section.anchor.removeprefix("tag-")[0]
+
+    before = paginate_sections("tags", sections(20), budget=1_000, group_of=initial)
+    after = paginate_sections("tags", sections(40), budget=1_000, group_of=initial)
+    assert [p.path_stem for p in before] == ["tags", "tags-a", "tags-a-2", "tags-b"]
+    assert len(after) > len(before)  # "alpha" grew by pages…
+    assert anchor_pages(before)["tag-beta"] == anchor_pages(after)["tag-beta"] == "tags-b"  # …and "beta" stayed
+    assert [p.label for p in before] == ["", "A", "A (2)", "B"]
+    assert [p.path_stem for p in paginate_sections("tags", sections(2), budget=1_000, group_of=initial)] == ["tags"]  # fits: one page

@@ -45,7 +45,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_big_topics_and_listings_are_split_into_several_pages(big_site: Path) -> None:
     topic_pages = list((big_site / "docs" / "review" / "topics").glob("*--*.md"))
     assert len(topic_pages) >= 10
-    assert (big_site / "docs" / "review" / "tags-2.md").is_file()
+    assert len(list((big_site / "docs" / "review").glob("tags-?.md"))) > 1  # a page per initial
 
 
 def test_no_built_page_exceeds_one_megabyte(big_site: Path) -> None:
