@@ -296,6 +296,24 @@ def test_garbage_is_reported_with_its_line_and_neighbours_survive(junk: list[str
     assert all(": warning: " in p for p in problems)  # debris, not a rejected paper
 
 
+@pytest.mark.parametrize("junk", [["Previous", "", "Next"], ["Hugging Face", "", "Models", "", "Log In", "", "Sign Up"]], ids=["pager", "menus"])
+def test_short_lines_copied_with_the_page_make_no_paper(junk: list[str]) -> None:
+    """Two short lines are not a title and its abstract. The last one, right before an
+    entry, reads as a title whose abstract was cut (an error); the others are debris."""
+    before = ["Good One", "", ABSTRACT, ""]
+    result = read_dump(dump(*before, *junk, "", "Good Two", "", OTHER_ABSTRACT))
+    assert [r.title for r in result.records] == ["Good One", "Good Two"]
+    lines = [number for number, line in enumerate(junk, len(before) + 1) if line]
+    assert [(p.source.line, p.severity.value) for p in result.problems] == [(n, "warning") for n in lines[:-1]] + [(lines[-1], "error")]
+    assert result.rejected == 1
+
+
+def test_stray_lines_at_the_end_of_a_dump_make_no_paper() -> None:
+    result = read_dump(dump("Good One", "", ABSTRACT, "", "Previous", "", "Next"))
+    assert [r.title for r in result.records] == ["Good One"]
+    assert [p.source.line for p in result.problems] == [5, 7]
+
+
 def test_a_stray_line_of_words_is_a_rejected_entry_not_a_paper() -> None:
     result = read_dump(dump("Good One", "", ABSTRACT, "", "lorem ipsum dolor", "", "Good Two", "", OTHER_ABSTRACT))
     assert [r.title for r in result.records] == ["Good One", "Good Two"]

@@ -171,7 +171,10 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
                 problems.append(Problem(Source(path, block.line), f"unrecognised text skipped: {block.text[:60]!r}"))
             continue
         if not (index < len(blocks) and _is_abstract_at(blocks, index)):
-            # A dump gives every paper an abstract: a lone title is a truncated entry or debris.
+            if index < len(blocks) and _is_debris_after(blocks, index):
+                problems.append(Problem(Source(path, block.line), f"unrecognised text skipped: {block.text[:60]!r}"))
+                continue
+            # A dump gives every paper an abstract: a lone title is a truncated entry.
             rejects.add(Source(path, block.line), f"title without an abstract (truncated entry?); skipped: {block.text[:60]!r}")
             index += _meta_follows(blocks, index)
             continue
@@ -225,17 +228,26 @@ def _is_stray_abstract(block: Block) -> bool:
 
 def _is_abstract_at(blocks: list[Block], index: int) -> bool:
     """Whether the block after a title is its abstract. It is not when it is meta or page
-    header, nor when it is a short line followed by prose: then it is the next paper's
-    title and this paper's abstract is missing (a truncated dump)."""
+    header, nor when it is a short line with no meta block after it: then it is the next
+    paper's title (this paper's abstract is missing: a truncated dump) or debris."""
     block = blocks[index]
     if is_meta(block) or is_header(block) or _is_listing_date(block):
         return False
     if looks_like_abstract(block):
         return True
-    following = blocks[index + 1] if index + 1 < len(blocks) else None
-    next_is_prose = following is not None and looks_like_abstract(following) and not is_meta(following)
+    # A line too short to read as an abstract is one only where the entry's meta block
+    # follows it; else two stray lines ("Previous", "Next") would make a paper.
     # Multi-line debris ("Upvote / Submitted by …") is no abstract: dumps put one on one line.
-    return len(block.lines) == 1 and not next_is_prose
+    return len(block.lines) == 1 and _meta_follows(blocks, index + 1) == 1
+
+
+def _is_debris_after(blocks: list[Block], index: int) -> bool:
+    """Whether a short line sits at `index` that starts no entry either (no prose after it):
+    menu text copied with the page ("Log In", "Sign Up"), not a paper cut short."""
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    block = blocks[index]
+    starts_entry = following is not None and looks_like_abstract(following) and not is_meta(following)
+    return len(block.lines) == 1 and not looks_like_abstract(block) and not is_meta(block) and not starts_entry
 
 
 def _is_listing_date(block: Block) -> bool:
