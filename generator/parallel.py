@@ -13,9 +13,11 @@ which is why Python stopped using it there by default; Windows has no `fork`.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -67,7 +69,7 @@ def fork_imap(function: Callable[[Item], Result], items: Sequence[Item], paralle
         # An executor, not a multiprocessing.Pool: a worker that dies (out of memory) raises
         # BrokenProcessPool here, where a Pool would wait for it for ever.
         context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(min(count, len(bounds)), mp_context=context, initializer=_start_worker)
+        pool = ProcessPoolExecutor(min(count, len(bounds)), mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
         try:
             for chunk in pool.map(_run_chunk, bounds):
                 yield from chunk
@@ -78,10 +80,24 @@ def fork_imap(function: Callable[[Item], Result], items: Sequence[Item], paralle
         _job = None
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     # The parent's terminal spinner replaces stdout and stderr with proxies guarded by a
     # lock its thread may have held at the fork; a worker's warning must not wait on it.
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Ends this worker when the build that forked it ends, however it ends (a `kill -9`
+    too): an orphaned worker would hold the build's memory, and the lock on docs/ it
+    inherited, so every later build would wait for it for ever."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before the signal was asked for
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

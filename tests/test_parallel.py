@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +122,42 @@ def test_a_build_shared_among_workers_equals_one_built_alone(tmp_path: Path, mon
     alone = site()
     assert shared[0] == alone[0]
     assert shared[1] == alone[1]
+
+
+WORKER_SCRIPT = """
+import os, sys, time
+from generator import parallel
+
+def slow(item):
+    with open(os.path.join(sys.argv[1], str(os.getpid())), "w"):
+        pass
+    time.sleep(60)
+
+parallel.fork_map(slow, list(range(8)), parallel=True)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status  # a zombie has ended; only its parent's wait is missing
+
+
+@pytest.mark.skipif(parallel.workers() < 2, reason="workers are forked only with two cores or more")
+def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
+    """A `kill -9` of the build must not leave workers behind: they would hold its memory and
+    the lock on docs/ they inherited, and every later build would wait on them."""
+    build = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, str(tmp_path)], cwd=Path(__file__).resolve().parents[1])
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(path.name) for path in tmp_path.iterdir()]
+    assert len(workers) >= 2
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
