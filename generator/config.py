@@ -89,6 +89,14 @@ def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = 
         inputs = [inputs]
     if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
         raise fail("inputs", "must be a list of files, folders or glob patterns")
+    root = path.parent.resolve()
+    # A typo here would otherwise build a site without those papers and replace the good one.
+    named = inputs if "inputs" in data else []  # the default, papers/, may not be made yet
+    for missing in (i for i in named if not any(ch in i for ch in "*?[") and not (root / i).exists()):
+        raise fail("inputs", f"{missing!r} not found; nothing was built, and the site is as it was")
+    keys_file = str(data.get("keys_file") or "citation-keys.yml")
+    if (root / keys_file).is_dir() or not (root / keys_file).parent.is_dir():
+        raise fail("keys_file", f"{keys_file!r} must name a file in an existing folder")
     year = data.get("reference_year")
     if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2999):
         raise fail("reference_year", f"must be a year such as 2025, not {year!r}")
@@ -99,14 +107,14 @@ def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = 
     if search not in SEARCH_MODES:
         raise fail("search", f"must be one of {', '.join(SEARCH_MODES)}, not {search!r}")
     return Config(
-        root=path.parent.resolve(),
+        root=root,
         title=str(data.get("title") or DEFAULT_TITLE),
         description=str(data.get("description") or ""),
         inputs=tuple(inputs),
         reference_year=year,
         topics=_topics(data.get("topics") or [], fail),
         tags=tuple(str(tag) for tag in tags),
-        keys_file=str(data.get("keys_file") or "citation-keys.yml"),
+        keys_file=keys_file,
         search=search,
     )
 

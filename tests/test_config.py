@@ -43,6 +43,7 @@ def test_empty_file_is_all_defaults(tmp_path: Path) -> None:
 
 
 def test_full_config(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
     text = """\
 title: Efficient Training
 description: A review.
@@ -78,6 +79,7 @@ topics:
 
 
 def test_a_single_input_string_is_a_list(tmp_path: Path) -> None:
+    (tmp_path / "refs.bib").touch()
     assert load_config(write(tmp_path, "inputs: refs.bib\n")).inputs == ("refs.bib",)
 
 
@@ -179,3 +181,13 @@ def test_topic_slugs_from_titles(tmp_path: Path, title: str, slug: str) -> None:
 def test_explicit_slug_is_slugified(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "topics:\n  - title: A\n    slug: My Slug!\n"))
     assert config.topics[0].slug == "my-slug"
+
+
+def test_an_input_that_does_not_exist_stops_the_build_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    assert error_of(tmp_path, "title: T\ninputs:\n  - paper/\n").endswith("review.yml:2: `inputs`: 'paper/' not found; nothing was built, and the site is as it was")
+    assert load_config(write(tmp_path, "inputs: [papers/, 'extra/*.bib']\n")).inputs == ("papers/", "extra/*.bib")  # a pattern may match nothing yet
+
+
+def test_a_keys_file_in_a_missing_folder_is_a_config_error(tmp_path: Path) -> None:
+    assert "`keys_file`: 'state/keys.yml' must name a file in an existing folder" in error_of(tmp_path, "keys_file: state/keys.yml\n")
