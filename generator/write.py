@@ -143,6 +143,7 @@ def commit(output: Output) -> WriteReport:
     stale = _stale(output.paths, docs_dir)
     changed = sorted(output.changed)
     if changed or stale:
+        _check_writable([docs_dir / path for path in changed + stale], docs_dir)
         _commit(changed, stale, staging_dir(docs_dir))
         _apply(staging_dir(docs_dir), docs_dir)
     return WriteReport(tuple(changed), output.unchanged, tuple(stale))
@@ -243,6 +244,22 @@ COMMITTED = "COMMITTED"
 PLAN = "plan.json"
 
 
+def _check_writable(targets: list[Path], docs_dir: Path) -> None:
+    """Fails before the commit point when a file or folder cannot be written: after it, the
+    hand-over would stop half done, and every later run with it, until the user fixes it."""
+    folders = set()
+    for target in targets:
+        folder = target.parent
+        while not folder.exists() and folder != docs_dir:
+            folder = folder.parent
+        folders.add(folder)
+        if target.exists() and not os.access(target, os.W_OK):
+            raise OutputError(f"{target}: cannot be replaced (read-only or immutable); nothing in {docs_dir} was changed")
+    for folder in sorted(folders):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputError(f"{folder}: cannot write in this folder (read-only or immutable); nothing in {docs_dir} was changed")
+
+
 def _commit(changed: list[str], stale: list[str], staging: Path) -> None:
     staging.mkdir(parents=True, exist_ok=True)  # nothing staged when the run only removes files
     (staging / PLAN).write_text(json.dumps({"replace": changed, "delete": stale}), encoding="utf-8")
@@ -258,13 +275,16 @@ def _apply(staging: Path, docs_dir: Path) -> None:
         plan = json.loads((staging / PLAN).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise OutputError(f"{staging}: an interrupted write left a journal that cannot be read ({error}); delete that folder") from error
-    for relative in plan["replace"]:
-        staged, target = staging / "files" / relative, docs_dir / relative
-        if staged.exists():  # already moved by an earlier, interrupted replay otherwise
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, target)
-    for relative in plan["delete"]:
-        (docs_dir / relative).unlink(missing_ok=True)
+    try:
+        for relative in plan["replace"]:
+            staged, target = staging / "files" / relative, docs_dir / relative
+            if staged.exists():  # already moved by an earlier, interrupted replay otherwise
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+        for relative in plan["delete"]:
+            (docs_dir / relative).unlink(missing_ok=True)
+    except OSError as error:
+        raise OutputError(f"{error.filename}: {error.strerror}; the next run finishes putting the new files in place") from error
     _remove_empty_folders(docs_dir)
     (staging / COMMITTED).unlink()  # first: a crash below then leaves an uncommitted, discardable folder
     shutil.rmtree(staging)

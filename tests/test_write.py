@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -122,3 +125,31 @@ def test_a_journal_that_cannot_be_read_is_reported_not_replayed(docs: Path) -> N
     (staging / write.COMMITTED).write_bytes(b"")
     with pytest.raises(OutputError, match="cannot be read"):
         write_output(output(NEW), docs)
+
+
+@contextmanager
+def unwritable(folder: Path) -> Iterator[None]:
+    """`folder` made unwritable even for root (who ignores permissions): immutable, where
+    the file system supports it; else read-only, for other users."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not supported here")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+def test_an_unwritable_folder_fails_the_write_before_anything_changes(docs: Path) -> None:
+    before = tree(docs)
+    with unwritable(docs / "review"), pytest.raises(OutputError, match="cannot write in this folder"):
+        write_output(output({"review/a.md": "new a\n", "downloads/papers.json": "[1]\n"}), docs)
+    assert tree(docs) == before
+    assert not staging_dir(docs).exists()
+    write_output(output({"review/a.md": "new a\n", "downloads/papers.json": "[1]\n"}), docs)  # writable again: it goes through
