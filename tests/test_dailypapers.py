@@ -135,6 +135,12 @@ META_CASES = [
     (["nvidia NVIDIA", "·", "Jul 19, 2024 2"], 2025, (None, "NVIDIA", 2024, 7, 19, 2, False)),
     # A name without a handle is kept whole.
     (["Meta AI", "·", "Feb 1, 2024"], 2025, (None, "Meta AI", 2024, 2, 1, None, False)),
+    # Dates and counts as other locales and longer listings write them.
+    (["  • 3 authors", "·", "Jun 16, 2020 1.2k"], 2025, (3, "", 2020, 6, 16, 1200, False)),
+    (["  • 3 authors", "·", "Jun 16, 2020 1,234"], 2025, (3, "", 2020, 6, 16, 1234, False)),
+    (["  • 3 authors", "·", "16 Jun 2020"], 2025, (3, "", 2020, 6, 16, None, False)),
+    (["  • 3 authors", "·", "2020-06-16 7"], 2025, (3, "", 2020, 6, 16, 7, False)),
+    (["  • 3 authors", "·", "September 3"], 2025, (3, "", 2025, 9, 3, None, True)),
 ]
 
 
@@ -162,6 +168,30 @@ def test_header_lines_and_listing_date_are_not_papers() -> None:
     records, problems = read(dump(*HEADER, "Only Paper", "", ABSTRACT))
     assert problems == []
     assert [r.title for r in records] == ["Only Paper"]
+
+
+@pytest.mark.parametrize("heading", ["2 Jan", "January 2025", "Week 2, 2025", "Jan 6 - Jan 12", "Jan 6 – 12, 2025", "by AK and the research community"])
+def test_listing_headings_of_other_periods_are_not_papers(heading: str) -> None:
+    records, problems = read(dump(heading, "", "Only Paper", "", ABSTRACT))
+    assert ([r.title for r in records], problems) == (["Only Paper"], [])
+
+
+def test_a_title_that_starts_like_a_month_is_a_title() -> None:
+    records, problems = read(dump("Janus 2", "", ABSTRACT, "", "Mayhem 3", "", OTHER_ABSTRACT))
+    assert ([r.title for r in records], problems) == (["Janus 2", "Mayhem 3"], [])
+
+
+def test_a_listing_date_with_a_year_dates_its_papers_and_december_falls_in_the_year_before() -> None:
+    meta = lambda day: ["  • 3 authors", "·", day]  # noqa: E731
+    records, _ = read(dump("Jan 2, 2024", "", "New Year", "", ABSTRACT, "", *meta("Jan 1"), "", "Old Year", "", OTHER_ABSTRACT, "", *meta("Dec 30")))
+    assert [(r.title, r.year, r.month) for r in records] == [("New Year", 2024, 1), ("Old Year", 2023, 12)]
+
+
+def test_line_numbers_count_only_the_line_breaks_an_editor_shows() -> None:
+    text = dump("First Paper", "", ABSTRACT + "\u2028 and \u2029\u2029 more \f text.", "", "Lonely Title")
+    result = read_dump(text)
+    assert [r.title for r in result.records] == ["First Paper"] and "\u2029" not in result.records[0].abstract
+    assert [p.source.line for p in result.problems] == [5]
 
 
 def test_header_repeated_mid_file_is_not_a_paper() -> None:

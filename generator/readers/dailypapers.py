@@ -29,11 +29,21 @@ HEADER_LINES = frozenset(
         "subscribe",
         "daily papers",
         "byak and the research community",
+        "by ak and the research community",
         "trending papers",
     }
 )
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_DATE = re.compile(r"^([A-Z][a-z]{2})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?(?: (\d+))?$")
+# A month's name or its abbreviation, capitalised: "Janus 2" is a title, not January 2nd.
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_UPVOTES = r"(?: (?P<upvotes>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?k|\d+))?"  # 42, 1,234 or 1.2k
+_DATES = (  # `Jun 16, 2020`, `Oct 23`, `16 Jun 2020`, `2020-06-16`, each maybe with upvotes
+    re.compile(rf"^(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?{_UPVOTES}$"),
+    re.compile(rf"^(?P<day>\d{{1,2}}) (?P<month>{_MONTH})(?: (?P<year>\d{{4}}))?{_UPVOTES}$"),
+    re.compile(rf"^(?P<year>\d{{4}})-(?P<number>\d{{2}})-(?P<day>\d{{2}}){_UPVOTES}$"),
+)
+# Listing headings that are no single day: `January 2025`, `Week 2, 2025`, `Jan 6 - Jan 12`.
+_LISTING_PERIOD = re.compile(rf"^(?:{_MONTH} \d{{4}}|Week \d{{1,2}}(?:, \d{{4}})?|{_MONTH} \d{{1,2}} ?[-–] ?(?:{_MONTH} )?\d{{1,2}}(?:, \d{{4}})?)$")
 _AUTHORS = re.compile(r"^•\s*(\d+)\s+authors?$")
 _URL = re.compile(r"https?://[^\s)\]>\"']+")
 # An abstract is prose: long, or at least a sentence. A title is a short single line.
@@ -50,6 +60,9 @@ class Block:
         return " ".join(self.lines)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 @dataclass(frozen=True)
 class ListingDate:
     month: int
@@ -59,11 +72,13 @@ class ListingDate:
 
 
 def split_blocks(text: str) -> list[Block]:
-    """Runs of non-blank lines, each with the number of its first line."""
+    """Runs of non-blank lines, each with the number of its first line. Lines end where an
+    editor and `grep -n` end them (\n, \r\n, \r), not at U+2028 or a form feed, so the
+    line numbers in problems are the ones the user sees."""
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(_LINE_BREAK.split(text.removesuffix("\n")), 1):
         line = clean_whitespace(raw)
         if line:
             if not current:
@@ -78,19 +93,25 @@ def split_blocks(text: str) -> list[Block]:
 
 
 def parse_date(line: str) -> ListingDate | None:
-    """`Jun 16, 2020`, `Oct 23` or `Jun 12, 2023 1` (with upvotes); None otherwise."""
-    match = _DATE.match(line)
-    if not match or match[1].lower() not in MONTHS:
+    """`Jun 16, 2020`, `Oct 23`, `16 Jun 2020` or `2020-06-16`, maybe with upvotes after it
+    (`Jun 12, 2023 1`, `… 1,234`, `… 1.2k`); None otherwise."""
+    match = next((found for pattern in _DATES if (found := pattern.match(line))), None)
+    if match is None:
         return None
-    day = int(match[2])
-    if not 1 <= day <= 31:
+    groups = match.groupdict()
+    month = int(groups["number"]) if groups.get("number") else MONTHS[groups["month"][:3].lower()]
+    day = int(match["day"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    return ListingDate(
-        month=MONTHS[match[1].lower()],
-        day=day,
-        year=int(match[3]) if match[3] else None,
-        upvotes=int(match[4]) if match[4] else None,
-    )
+    return ListingDate(month=month, day=day, year=int(match["year"]) if match["year"] else None, upvotes=_upvotes(match["upvotes"]))
+
+
+def _upvotes(text: str | None) -> int | None:
+    if not text:
+        return None
+    if text.endswith("k"):
+        return round(float(text[:-1]) * 1000)
+    return int(text.replace(",", ""))
 
 
 def is_meta(block: Block) -> bool:
@@ -136,7 +157,8 @@ def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
 
 
 def read_entries(path: str, text: str, reference_year: int | None) -> FileRead:
-    """All papers in one dump; a date without a year takes `reference_year` (or stays unknown).
+    """All papers in one dump; a date without a year takes the listing's year when the dump
+    gives one (`Jan 2, 2024`), else `reference_year` (or stays unknown).
 
     Entries are titles and stray abstracts; one that cannot become a paper is rejected.
     """
@@ -155,10 +177,15 @@ def read_dailypapers(path: str, text: str, reference_year: int | None) -> tuple[
 
 def _entries(path: str, blocks: list[Block], reference_year: int | None, problems: list[Problem], rejects: Rejects) -> Iterator[Record]:
     index = 0
+    listed: ListingDate | None = None  # the listing's own date, when it gives the year
     while index < len(blocks):
         block = blocks[index]
         index += 1
-        if is_header(block) or _is_listing_date(block):
+        if _is_listing_date(block):
+            day = parse_date(block.lines[0])
+            listed = day if day is not None and day.year is not None else listed
+            continue
+        if is_header(block):
             continue  # the page header; it recurs mid-file where dumps of several pages were joined
         if is_meta(block):
             problems.append(Problem(Source(path, block.line), "meta block without a paper before it; skipped"))
@@ -184,7 +211,7 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
         if _meta_follows(blocks, index):
             meta = parse_meta(blocks[index], path, problems)
             index += 1
-        yield _record(path, block, abstract_block, meta, reference_year)
+        yield _record(path, block, abstract_block, meta, _year_of(meta.date, listed, reference_year))
 
 
 def _meta_follows(blocks: list[Block], index: int) -> int:
@@ -251,16 +278,23 @@ def _is_debris_after(blocks: list[Block], index: int) -> bool:
 
 
 def _is_listing_date(block: Block) -> bool:
-    return len(block.lines) == 1 and parse_date(block.lines[0]) is not None
+    return len(block.lines) == 1 and (parse_date(block.lines[0]) is not None or bool(_LISTING_PERIOD.match(block.lines[0])))
 
 
-def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, reference_year: int | None) -> Record:
+def _year_of(date: ListingDate | None, listed: ListingDate | None, reference_year: int | None) -> int | None:
+    """A paper's year: its own; else the listing's, or the year before for a date after the
+    listing's (`Dec 30` in a listing of `Jan 2, 2024`); else `reference_year`."""
+    if date is None or date.year is not None:
+        return date.year if date else None
+    if listed is not None and listed.year is not None:
+        return listed.year - ((date.month, date.day) > (listed.month, listed.day))
+    return reference_year
+
+
+def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, year: int | None) -> Record:
     original_title = title_block.lines[0]
     abstract = display_text(abstract_block.text)
     date = meta.date
-    year = None
-    if date is not None:
-        year = date.year if date.year is not None else reference_year
     urls = tuple(dict.fromkeys(url.rstrip(".,;") for url in _URL.findall(abstract)))
     return Record(
         source=Source(path, title_block.line),
