@@ -191,3 +191,10 @@ def test_an_input_that_does_not_exist_stops_the_build_before_anything_is_written
 
 def test_a_keys_file_in_a_missing_folder_is_a_config_error(tmp_path: Path) -> None:
     assert "`keys_file`: 'state/keys.yml' must name a file in an existing folder" in error_of(tmp_path, "keys_file: state/keys.yml\n")
+
+
+def test_a_config_that_is_not_utf8_is_a_config_error_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "review.yml"
+    path.write_bytes("title: T\ndescription: Caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"review.yml:2: not UTF-8"):
+        load_config(path)
