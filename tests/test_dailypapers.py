@@ -458,3 +458,8 @@ def test_sample_scraping_artefacts_are_repaired() -> None:
     assert "up to 10× compression" in records[11].abstract
     assert "1.6-1.8× increase" in records[31].abstract
     assert not any("0times" in r.abstract for r in records.values())
+
+
+def test_a_title_wrapped_over_two_lines_is_one_title() -> None:
+    records, problems = read(dump("Scaling Laws for Sparsely-Connected Foundation Models:", "A Study of Everything", "", ABSTRACT))
+    assert ([r.title for r in records], problems) == (["Scaling Laws for Sparsely-Connected Foundation Models: A Study of Everything"], [])

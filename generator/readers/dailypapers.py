@@ -48,6 +48,7 @@ _AUTHORS = re.compile(r"^•\s*(\d+)\s+authors?$")
 _URL = re.compile(r"https?://[^\s)\]>\"']+")
 # An abstract is prose: long, or at least a sentence. A title is a short single line.
 _MIN_ABSTRACT_WORDS = 25
+_MAX_TITLE_LINES = 3  # a long title wrapped when copied
 
 
 @dataclass(frozen=True)
@@ -232,15 +233,18 @@ def is_title(block: Block) -> bool:
 
 
 def _is_title_at(blocks: list[Block], index: int) -> bool:
-    """A title, or a title that reads like a sentence (`… for Everything.`) with prose after it."""
+    """A title; or, with prose after it, a title that reads like a sentence (`… for
+    Everything.`) or one wrapped over a few lines."""
     block = blocks[index]
     if is_title(block):
         return True
     following = blocks[index + 1] if index + 1 < len(blocks) else None
     return (
-        len(block.lines) == 1
+        len(block.lines) <= _MAX_TITLE_LINES
         and len(block.text.split()) < _MIN_ABSTRACT_WORDS
         and _is_wordy(block.text)
+        and not is_meta(block)
+        and not is_header(block)
         and following is not None
         and looks_like_abstract(following)
         and not is_meta(following)
@@ -292,7 +296,7 @@ def _year_of(date: ListingDate | None, listed: ListingDate | None, reference_yea
 
 
 def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, year: int | None) -> Record:
-    original_title = title_block.lines[0]
+    original_title = " ".join(title_block.lines)
     abstract = display_text(abstract_block.text)
     date = meta.date
     urls = tuple(dict.fromkeys(url.rstrip(".,;") for url in _URL.findall(abstract)))
