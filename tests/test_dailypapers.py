@@ -463,3 +463,11 @@ def test_sample_scraping_artefacts_are_repaired() -> None:
 def test_a_title_wrapped_over_two_lines_is_one_title() -> None:
     records, problems = read(dump("Scaling Laws for Sparsely-Connected Foundation Models:", "A Study of Everything", "", ABSTRACT))
     assert ([r.title for r in records], problems) == (["Scaling Laws for Sparsely-Connected Foundation Models: A Study of Everything"], [])
+
+
+def test_a_last_abstract_cut_mid_word_is_kept_and_reported() -> None:
+    result = read_dump(dump("Good One", "", ABSTRACT, "", "Cut Short", "", ABSTRACT[:-30]))
+    assert [r.title for r in result.records] == ["Good One", "Cut Short"]
+    assert [(p.source.line, p.severity.value) for p in result.problems] == [(7, "warning")]
+    assert "mid-sentence" in result.problems[0].message
+    assert read_dump(dump("Good One", "", ABSTRACT)).problems == []  # a whole sentence: nothing to say

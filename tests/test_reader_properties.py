@@ -143,7 +143,7 @@ BAD_FILES = [
 @pytest.mark.parametrize(("name", "data", "expected"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_bad_files_are_reported_and_the_others_read(tmp_path: Path, name: str, data: bytes, expected: tuple) -> None:
     (tmp_path / name).write_bytes(data)
-    (tmp_path / "good.txt").write_text("A Good Paper\n\n" + " ".join(["word"] * 30) + "\n", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("A Good Paper\n\n" + " ".join(["word"] * 30) + ".\n", encoding="utf-8")
     result = read_inputs(["."], tmp_path, 2025)
     assert "A Good Paper" in [r.title for r in result.records]
     [problem] = result.problems
@@ -152,9 +152,9 @@ def test_bad_files_are_reported_and_the_others_read(tmp_path: Path, name: str, d
 
 
 def test_every_line_with_invalid_utf8_is_reported_and_the_text_kept(tmp_path: Path) -> None:
-    abstract = " ".join(["word"] * 30)
+    abstract = " ".join(["word"] * 30) + "."
     # The first title is valid UTF-8, so the file is UTF-8 with bad bytes, not a Latin-1 file.
-    data = "First Pap\u00e9r\n\n".encode() + f"{abstract}\n\nSecond Caf\xe9 Paper\n\n{abstract} na\xefve\n".encode("latin-1")
+    data = "First Pap\u00e9r\n\n".encode() + f"{abstract}\n\nSecond Caf\xe9 Paper\n\n{abstract} na\xefve.\n".encode("latin-1")
     (tmp_path / "dump.txt").write_bytes(data)
     result = read_inputs(["dump.txt"], tmp_path, 2025)
     assert [r.title for r in result.records] == ["First Papér", "Second Caf\ufffd Paper"]

@@ -49,6 +49,7 @@ _URL = re.compile(r"https?://[^\s)\]>\"']+")
 # An abstract is prose: long, or at least a sentence. A title is a short single line.
 _MIN_ABSTRACT_WORDS = 25
 _MAX_TITLE_LINES = 3  # a long title wrapped when copied
+_ENDS_SENTENCE = re.compile(r"""[.!?…)\]"'”’]$|https?://\S+$""")
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,9 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
         if _meta_follows(blocks, index):
             meta = parse_meta(blocks[index], path, problems)
             index += 1
+        elif index == len(blocks) and not _ENDS_SENTENCE.search(abstract_block.text):
+            ending = abstract_block.text[-30:]
+            problems.append(Problem(Source(path, abstract_block.line), f"the file's last abstract stops mid-sentence (…{ending!r}): was the dump cut short?"))
         yield _record(path, block, abstract_block, meta, _year_of(meta.date, listed, reference_year))
 
 
