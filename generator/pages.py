@@ -7,6 +7,7 @@ docs/index.md includes; the navigation is docs/review/_nav.yml, which mkdocs.yml
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -319,7 +320,9 @@ def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:
     `INHERIT`. Listing every page by hand would need editing mkdocs.yml per topic; leaving
     nav out makes MkDocs put every page in every page's sidebar, which grows the site
     quadratically. Material's search plugin is left out when Pagefind serves search."""
-    topic_nav: list[object] = [f"{PAGES_DIR}/topics/index.md"] + [{t.title: f"{PAGES_DIR}/topics/{t.slug}.md"} for t in topics]
+    # Themes print navigation titles as they are, in the menu and in <title>: escaped here,
+    # a title such as "Q&A <draft>" shows as written.
+    topic_nav: list[object] = [f"{PAGES_DIR}/topics/index.md"] + [{html.escape(t.title): f"{PAGES_DIR}/topics/{t.slug}.md"} for t in topics]
     nav: list[object] = [
         {"Home": "index.md"},
         {"Topics": topic_nav},

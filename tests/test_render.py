@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import markdown
 import pytest
@@ -12,6 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from paper_factory import make_paper
 
+from generator.config import Config
+from generator.models import Topic
+from generator.pages import nav_yaml
 from generator.render import anchor, code_lines, inert, make_environment
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.emoji"]
@@ -101,3 +105,8 @@ def test_byline_says_et_al_when_authors_are_left_out(authors: tuple[str, ...], c
     template = make_environment().from_string('{% from "_macros.md.j2" import byline %}{{ byline(paper) }}')
     paper = make_paper("T", key="k", authors=authors, author_count=count, organization="", venue="", upvotes=None)
     assert shown in template.render(paper=paper) + " ·"
+
+
+def test_topic_titles_reach_the_navigation_escaped() -> None:
+    text = nav_yaml(Config(root=Path("/nonexistent")), [Topic("qa", 'Q&A <img src=x onerror="alert(1)">', "")], "material")
+    assert "Q&amp;A &lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in text and "<img" not in text
