@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,12 +47,14 @@ class Config:
         return self.root / "discovered-topics.yml"
 
 
-def slugify(text: str) -> str:
-    """A URL-safe slug: lowercase ASCII letters, digits and single dashes, never empty."""
+def slugify(text: str, fallback: str = "topic") -> str:
+    """A URL-safe slug: lowercase ASCII letters, digits and single dashes, never empty. Text
+    with no such letter ("分布式训练") gets `fallback` and a short hash of itself, so two such
+    titles still get two slugs, the same on every run."""
     # Decompose first, so that `Über` keeps its `u` when the accent is dropped.
     folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    return slug[:60].rstrip("-") or "topic"
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].rstrip("-")
+    return slug or f"{fallback}-{hashlib.blake2b(text.strip().encode('utf-8'), digest_size=3).hexdigest()}"
 
 
 def _line_of(node: yaml.Node | None, key: str) -> int:

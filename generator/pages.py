@@ -73,7 +73,7 @@ def tag_slugs(tags: list[str]) -> dict[str, str]:
     slugs: dict[str, str] = {}
     used: set[str] = set()
     for tag in sorted(tags, key=str.casefold):
-        slug = slugify(tag) if slugify(tag) != "topic" else "tag"
+        slug = slugify(tag, fallback="tag")
         while slug in used:
             slug += "-x"
         used.add(slug)

@@ -167,7 +167,7 @@ TOPIC_SLUGS = [
     ("LLM inference & serving", "llm-inference-serving"),
     ("Über-efficient models", "uber-efficient-models"),
     ("Café Ångström", "cafe-angstrom"),
-    ("量子化", "topic"),
+    ("量子化", "topic-986029"),  # no ASCII letter: a hash of the title
     ("  Spaces   everywhere  ", "spaces-everywhere"),
 ]
 
@@ -176,6 +176,11 @@ TOPIC_SLUGS = [
 def test_topic_slugs_from_titles(tmp_path: Path, title: str, slug: str) -> None:
     config = load_config(write(tmp_path, f'topics:\n  - title: "{title}"\n'))
     assert [t.slug for t in config.topics] == [slug]
+
+
+def test_two_titles_without_ascii_letters_get_two_slugs(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "topics:\n  - title: 量子化\n  - title: 分布式训练\n"))
+    assert len({t.slug for t in config.topics}) == 2
 
 
 def test_explicit_slug_is_slugified(tmp_path: Path) -> None:
