@@ -74,8 +74,13 @@ from generator.normalize import clean_whitespace
 from generator.readers.bibtex import is_field_name, latex_to_text
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Fields of a user's entry that are never published: local paths on their machine.
-PRIVATE_FIELDS = frozenset({"file"})
+# Fields of a user's entry that are never published: reference managers' bookkeeping, which
+# holds local paths (Zotero's and JabRef's `file`, BibDesk's `bdsk-file-1`, which encodes
+# one), the user's name (JabRef's `owner`), private notes (`annote`) and reading state.
+PRIVATE_FIELDS = frozenset(
+    {"file", "local-url", "owner", "timestamp", "annote", "mendeley-tags", "groups", "readstatus", "priority", "ranking", "date-added", "date-modified"}
+)
+PRIVATE_PREFIXES = ("bdsk-file-",)
 # Fields styles print verbatim (with \url, \doi) or not at all: raw `_ % # &` belong there.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "pdf", "isbn", "issn", "urldate", "date", "eprinttype", "archiveprefix", "primaryclass"})
 
@@ -246,7 +251,7 @@ def _braced(value: str) -> str:
 def user_fields(paper: Paper) -> list[Field]:
     # The reader keeps only proper field names (and reports the rest); checked again here,
     # as one bad name breaks the whole file for BibTeX.
-    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if name not in PRIVATE_FIELDS and is_field_name(name)]
+    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if is_published(name) and is_field_name(name)]
     names = {name for name, _ in paper.bibtex_fields}
     # Additions BibTeX needs and the entry lacks: a sort key, the journal of a biblatex
     # `journaltitle`, and the year (and month) a biblatex `date` gave, which BibTeX styles
@@ -260,6 +265,10 @@ def user_fields(paper: Paper) -> list[Field]:
         if "month" not in names and paper.month and 1 <= paper.month <= 12:
             fields.append(Field("month", MONTH_MACROS[paper.month - 1]))
     return fields
+
+
+def is_published(name: str) -> bool:
+    return name.lower() not in PRIVATE_FIELDS and not name.lower().startswith(PRIVATE_PREFIXES)
 
 
 def _user_field(name: str, value: str) -> Field:

@@ -112,6 +112,13 @@ def test_user_entry_is_written_back_as_written() -> None:
     assert {field.key: field.value for field in entry.fields}["abstract"] == "{" + fields[5][1] + "}"
 
 
+def test_reference_manager_bookkeeping_is_never_published() -> None:
+    private = (("owner", "jdoe"), ("timestamp", "2024.01.02"), ("annote", "my notes"), ("Bdsk-File-1", "YnBsaXN0"), ("mendeley-tags", "toread"))
+    paper = make_paper("GPTQ", key="k", bibtex_key="k", bibtex_type="article", bibtex_fields=(("title", "GPTQ"), *private))
+    text = bibtex_entry(paper)
+    assert "GPTQ" in text and not any(value in text for _, value in private)
+
+
 def test_user_entry_keeps_its_latex_but_not_raw_non_ascii() -> None:
     fields = (("title", "{\\'E}tudes on $\\alpha$ and ε with Müller"), ("author", "Müller, J{\\\"o}rg"), ("year", "2020"))
     paper = make_paper("x", key="etudes", bibtex_type="misc", bibtex_fields=fields)
