@@ -452,3 +452,9 @@ def test_a_sorting_macro_sorts_and_is_never_shown() -> None:
     text = '@preamble{"\\newcommand{\\noopsort}[1]{}"}\n@article{k, title={{\\noopsort{a}}Sorting Tricks}, author={Zeta, Z}, year=2020}\n'
     records, _ = read_bibtex("refs.bib", text)
     assert [r.title for r in records] == ["Sorting Tricks"]
+
+
+@pytest.mark.parametrize("authors", ["Alpha, A. and Beta, B. and", "and Alpha, A. and Beta, B.", "Alpha, A. and and Beta, B."])
+def test_a_stray_and_in_an_author_list_separates_nothing(authors: str) -> None:
+    records, _ = read_bibtex("refs.bib", f"@article{{k, title={{T}}, author={{{authors}}}, year=2020}}\n")
+    assert records[0].authors == ("A. Alpha", "B. Beta")

@@ -511,8 +511,15 @@ _COMMAND_AFTER_AND = re.compile(r"(\sand\s+)(?=\\)", re.I)
 
 
 def split_authors(value: str) -> list[str]:
-    """The names of a BibTeX name list, as bibtexparser splits them (`and` at brace level 0)."""
+    """The names of a BibTeX name list, as bibtexparser splits them (`and` at brace level 0).
+    An `and` left at either end or doubled (`A and B and`, `A and and B`), which bibtexparser
+    keeps as part of a name, separates nothing."""
+    value = _LEADING_OR_TRAILING_AND.sub("", _DOUBLED_AND.sub(" and ", value.strip()))
     return split_multiple_persons_names(_COMMAND_AFTER_AND.sub(r"\1{}", value))
+
+
+_DOUBLED_AND = re.compile(r"\s+and(?:\s+and)+\s+", re.I)
+_LEADING_OR_TRAILING_AND = re.compile(r"^and\s+|\s+and$", re.I)
 
 
 def parse_authors(value: str) -> tuple[str, ...]:
