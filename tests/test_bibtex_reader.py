@@ -458,3 +458,9 @@ def test_a_sorting_macro_sorts_and_is_never_shown() -> None:
 def test_a_stray_and_in_an_author_list_separates_nothing(authors: str) -> None:
     records, _ = read_bibtex("refs.bib", f"@article{{k, title={{T}}, author={{{authors}}}, year=2020}}\n")
     assert records[0].authors == ("A. Alpha", "B. Beta")
+
+
+def test_a_crossref_to_an_entry_not_in_the_file_is_reported() -> None:
+    records, problems = read_bibtex("refs.bib", "\n@inproceedings{k, title={T}, crossref={conf2020}, year=2020}\n")
+    assert [r.title for r in records] == ["T"]
+    assert [(str(p.source), p.severity.value) for p in problems] == [("refs.bib:2", "warning")] and "'conf2020'" in problems[0].message

@@ -123,8 +123,11 @@ def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: 
     for entry, fields in zip(entries, own_fields):
         if entry.key.lower() in containers and entry.entry_type.lower() in CONTAINER_TYPES:
             continue  # a volume that papers cross-reference, not a paper of its own
-        fields = with_crossref(fields, fields_by_key)
         source = Source(path, entry.start_line + 1)
+        parent = fields.get("crossref", "").strip()
+        if parent and parent.lower() not in fields_by_key:
+            problems.append(Problem(source, f"entry {entry.key!r} cross-references {parent!r}, which is not in this file; nothing inherited"))
+        fields = with_crossref(fields, fields_by_key)
         if not latex_to_text(fields.get("title", "")):
             rejects.add(source, f"entry {entry.key!r} has no title; skipped")
             continue
