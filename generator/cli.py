@@ -50,6 +50,9 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LISTED_REMOVALS = 20
+
+
 def summary(report: Report, verbose: bool) -> list[str]:
     lines = []
     if verbose:
@@ -62,9 +65,13 @@ def summary(report: Report, verbose: bool) -> list[str]:
         f" + {report.rejected} rejected (conservation check {check}); {len(report.topics)} topics; {len(report.problems)} problems"
     )
     if report.written is not None:
-        lines.append(
-            f"wrote {len(report.written.written)} files, {report.written.unchanged} unchanged, removed {len(report.written.removed)}"
-        )
+        removed = report.written.removed
+        lines.append(f"wrote {len(report.written.written)} files, {report.written.unchanged} unchanged, removed {len(removed)}")
+        # Named: the generator owns docs/review and docs/downloads, and a file someone put
+        # there by hand is among these.
+        lines += [f"removed: {path}" for path in removed[:LISTED_REMOVALS]] if verbose else []
+        if verbose and len(removed) > LISTED_REMOVALS:
+            lines.append(f"removed: … and {len(removed) - LISTED_REMOVALS} more")
     lines.append("time: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items()))
     lines.append(f"time in all: {sum(report.timings.values()):.2f}s; peak memory {max(report.peak_memory_mb.values(), default=0):.0f} MB")
     return lines

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main, make_parser
+from generator.cli import LISTED_REMOVALS, main, make_parser, summary
 from generator.config import KNOWN_KEYS
+from generator.pipeline import Report
+from generator.write import WriteReport
 
 REPO = Path(__file__).resolve().parents[1]
 OPTIONS = ("--config", "--input", "--strict", "--quiet")
@@ -115,3 +117,10 @@ def test_input_paths_are_relative_to_the_working_directory(tmp_path: Path, monke
     papers = (tmp_path / "review" / "docs" / "downloads" / "papers.json").read_text(encoding="utf-8")
     assert "An Extra Paper From the Command Line" in papers
     assert "A Small Paper" in papers
+
+
+def test_the_summary_names_the_files_it_removed() -> None:
+    removed = tuple(f"review/hand-{n:02d}.md" for n in range(LISTED_REMOVALS + 3))
+    lines = summary(Report(written=WriteReport((), 0, removed)), verbose=True)
+    assert "removed: review/hand-00.md" in lines and "removed: … and 3 more" in lines
+    assert not any(line.startswith("removed:") for line in summary(Report(written=WriteReport((), 0, removed)), verbose=False))
