@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -186,7 +187,26 @@ def split_missing_commas(entry: Entry, path: str) -> tuple[list[Field], list[Pro
     return fields, problems
 
 
-_VALUE_OR_EQUALS = re.compile(r'[{}"=]')
+_VALUE_SYNTAX = re.compile(r'[{}"#=]')
+
+
+def _top_level(raw: str, wanted: str) -> Iterator[re.Match[str]]:
+    """Each `wanted` character (`#`, `=`) of a raw field value that is outside braces and
+    quotes, where it is BibTeX syntax and not text. Only the syntax characters are visited,
+    so long abstracts cost little."""
+    depth, quoted = 0, False
+    for match in _VALUE_SYNTAX.finditer(raw):
+        char = match[0]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == wanted and depth == 0 and not quoted:
+            yield match
+
+
 _NAME_END = re.compile(r'[\s"{}]')
 
 
@@ -195,20 +215,12 @@ def stray_field_at(raw: str) -> tuple[int, str] | None:
     the name (maybe not a proper one); None when the value has no such `=`."""
     if "=" not in raw:
         return None
-    depth, quoted = 0, False
-    for match in _VALUE_OR_EQUALS.finditer(raw):
-        char = match[0]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char == "=" and depth == 0 and not quoted:
-            before = raw[: match.start()].rstrip()
-            name = _NAME_END.split(before)[-1]
-            return len(before) - len(name), name
-    return None
+    equals = next(_top_level(raw, "="), None)
+    if equals is None:
+        return None
+    before = raw[: equals.start()].rstrip()
+    name = _NAME_END.split(before)[-1]
+    return len(before) - len(name), name
 
 
 def _fields_of(text: str) -> list[Field]:
@@ -331,29 +343,19 @@ def strip_comments(text: str) -> str:
     return "".join(pieces)
 
 
-_VALUE_SYNTAX = re.compile(r'[{}"#]')
 
 
 def resolve_value(raw: str, macros: dict[str, str]) -> str:
     """A field's value as BibTeX sees it: `{…}`, `"…"`, numbers and macros, joined by `#`.
 
-    bibtexparser 2 resolves a lone macro but not a `#` concatenation, hence this. Only the
-    syntax characters are visited, so long abstracts cost little.
+    bibtexparser 2 resolves a lone macro but not a `#` concatenation, hence this.
     """
     if "#" not in raw:
         return _resolve_part(raw.strip(), macros)
-    parts, depth, quoted, start = [], 0, False, 0
-    for match in _VALUE_SYNTAX.finditer(raw):
-        char = match[0]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
-            parts.append(raw[start : match.start()])
-            start = match.end()
+    parts, start = [], 0
+    for hash_sign in _top_level(raw, "#"):
+        parts.append(raw[start : hash_sign.start()])
+        start = hash_sign.end()
     parts.append(raw[start:])
     return "".join(_resolve_part(part.strip(), macros) for part in parts)
 
