@@ -18,6 +18,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -266,12 +267,12 @@ def _completed(term: str, text: str) -> str:
     if not term.islower() or not all(_NAME_WORD.fullmatch(word) for word in words):
         return ""
     keys = [fold(word) for word in words]
-    found = list(_NAME_WORD.finditer(text))
+    found, folds, starts = _word_index(text)
     occurrences = 0
     phrases: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    for start in range(len(found) - len(keys) + 1):
+    for start in starts.get(keys[0], ()):
         span = found[start : start + len(keys)]
-        if [fold(match[0]) for match in span] != keys or not _adjacent(span, text):
+        if folds[start : start + len(keys)] != keys or not _adjacent(span, text):
             continue
         occurrences += 1
         # A lone word takes any word beside it; a phrase only a field word after it.
@@ -283,7 +284,7 @@ def _completed(term: str, text: str) -> str:
             other = extended[0][0] if first < start else extended[-1][0]
             if _ends_no_phrase(other) or (len(keys) > 1 and other.lower() not in _PHRASE_ENDINGS):
                 continue
-            phrases[tuple(fold(match[0]) for match in extended)][text[extended[0].start() : extended[-1].end()]] += 1
+            phrases[tuple(folds[max(first, 0) : last])][text[extended[0].start() : extended[-1].end()]] += 1
     if not phrases:
         return ""
     best = max(phrases.values(), key=lambda forms: (sum(forms.values()), sorted(forms)))
@@ -291,6 +292,17 @@ def _completed(term: str, text: str) -> str:
         return ""
     phrase = display_form(best)
     return "" if is_uninformative(phrase) else phrase
+
+
+@lru_cache(maxsize=2)  # every term of a topic's name asks about the same text
+def _word_index(text: str) -> tuple[list[re.Match[str]], list[str], dict[str, list[int]]]:
+    """The words of `text`, their folded forms, and where each folded form occurs."""
+    found = list(_NAME_WORD.finditer(text))
+    folds = [fold(match[0]) for match in found]
+    starts: defaultdict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(folds):
+        starts[key].append(index)
+    return found, folds, dict(starts)
 
 
 def _adjacent(matches: list[re.Match[str]], text: str) -> bool:
@@ -339,6 +351,7 @@ def _initials(phrase: str) -> set[str]:
     return {"".join(w[0] for w in words if w not in _SMALL_WORDS), "".join(w[0] for w in words)}
 
 
+@lru_cache(maxsize=1 << 16)  # topic names fold every word of their papers; most words repeat
 def fold(term: str) -> str:
     key = re.sub(r"[^a-z0-9]", "", term.casefold())
     return key[:-1] if len(key) > 3 and key.endswith("s") else key
