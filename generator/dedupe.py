@@ -41,7 +41,14 @@ def group_records(records: list[Record]) -> list[list[Record]]:
     depend on input order."""
     ordered = sorted(records, key=_rank)
     parent = list(range(len(ordered)))
-    signature = [_Signature.of(record) for record in ordered]
+    members: dict[int, list[int]] = {}  # root -> its records, for groups of more than one
+    signatures: dict[int, _Signature] = {}  # root -> its group's, made only when a title is shared
+
+    def signature(root: int) -> _Signature:
+        if root not in signatures:
+            signatures[root] = _Signature.of([ordered[index] for index in members.get(root, [root])])
+        return signatures[root]
+
     holders: dict[str, list[int]] = defaultdict(list)  # identifier -> groups (roots) holding it
     for index, record in enumerate(ordered):
         for identifier in _identifiers(record):
@@ -50,12 +57,13 @@ def group_records(records: list[Record]) -> list[list[Record]]:
             # group with no clash (the first one, in rank order).
             by_title = identifier.startswith("title:")
             roots = [_find(parent, holder) for holder in holders[identifier]]
-            holder = next((r for r in roots if r == root or not by_title or not signature[r].clashes(signature[root])), None)
+            holder = next((r for r in roots if r == root or not by_title or not signature(r).clashes(signature(root))), None)
             if holder is None:
                 holders[identifier].append(root)
             elif holder != root:
                 parent[root] = holder
-                signature[holder] = signature[holder].joined(signature[root])
+                members[holder] = members.get(holder, [holder]) + members.pop(root, [root])
+                signatures.pop(holder, None)
     groups: dict[int, list[Record]] = defaultdict(list)
     for index, record in enumerate(ordered):
         groups[_find(parent, index)].append(record)
@@ -70,9 +78,9 @@ class _Signature:
     arxiv_ids: frozenset[str]
 
     @classmethod
-    def of(cls, record: Record) -> _Signature:
-        first = frozenset(word for word in title_identity(record.authors[0]).split() if len(word) > 1) if record.authors else frozenset()
-        return cls(frozenset({first} - {frozenset()}), frozenset({record.arxiv_id.lower()} - {""}))
+    def of(cls, records: list[Record]) -> _Signature:
+        firsts = (frozenset(word for word in title_identity(r.authors[0]).split() if len(word) > 1) for r in records if r.authors)
+        return cls(frozenset(first for first in firsts if first), frozenset(r.arxiv_id.lower() for r in records if r.arxiv_id))
 
     def clashes(self, other: _Signature) -> bool:
         # The first author is compared, not the whole list: "Deep learning" by LeCun, Bengio
@@ -81,9 +89,6 @@ class _Signature:
         return any(mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors) or bool(
             self.arxiv_ids and other.arxiv_ids and self.arxiv_ids.isdisjoint(other.arxiv_ids)
         )
-
-    def joined(self, other: _Signature) -> _Signature:
-        return _Signature(self.first_authors | other.first_authors, self.arxiv_ids | other.arxiv_ids)
 
 
 def _identifiers(record: Record) -> list[str]:
@@ -144,7 +149,7 @@ def merge_group(group: list[Record]) -> Paper:
         topic_override=_first([r.topic for r in curated]),
         tag_overrides=tuple(dict.fromkeys(tag for r in curated for tag in r.tags)),
         note=_first([r.note for r in curated]),
-        aliases=tuple(sorted({title_identity(r.title) for r in group} - {title_identity(best.title)})),
+        aliases=tuple(sorted({title_identity(r.title) for r in group} - {title_identity(best.title)})) if len(group) > 1 else (),
     )
 
 
@@ -200,6 +205,8 @@ def _merge_reason(group: list[Record]) -> str:
 
 def apply_overrides(papers: list[Paper], overrides: list[Override]) -> tuple[list[Paper], list[Problem]]:
     """Curated topic, tags, note and links for papers matched by citation key or title."""
+    if not overrides:
+        return papers, []
     by_key = {}
     for index, paper in enumerate(papers):
         for key in (paper.key, paper.bibtex_key):

@@ -112,6 +112,7 @@ def display_text(text: str) -> str:
     return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
+@lru_cache(maxsize=1 << 16)  # merging, keys and curation each ask for the same titles
 def title_identity(title: str) -> str:
     """The key two titles must share to be the same paper: case, accents, punctuation
     and superscripts (E²GAN = E2GAN) do not count."""
