@@ -78,7 +78,7 @@ def paginate_sections(
     groups: dict[str, list[tuple[Section, int]]] = {}
     for piece in pieces:
         groups.setdefault(group_of(piece[0]), []).append(piece)
-    listing = [ListingPage(stem, ())]
+    listing = [ListingPage(stem, (), "Index")]
     for group in sorted(groups) if sort_groups else groups:
         for number, page in enumerate(chunk(groups[group], lambda piece: piece[1], budget)):
             suffix, label = (group, group.upper()) if number == 0 else (f"{group}-{number + 1}", f"{group.upper()} ({number + 1})")

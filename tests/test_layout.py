@@ -63,5 +63,5 @@ def test_grouped_sections_stay_on_their_group_pages_when_another_group_grows():
     assert [p.path_stem for p in before] == ["tags", "tags-a", "tags-a-2", "tags-b"]
     assert len(after) > len(before)  # "alpha" grew by pages…
     assert anchor_pages(before)["tag-beta"] == anchor_pages(after)["tag-beta"] == "tags-b"  # …and "beta" stayed
-    assert [p.label for p in before] == ["", "A", "A (2)", "B"]
+    assert [p.label for p in before] == ["Index", "A", "A (2)", "B"]
     assert [p.path_stem for p in paginate_sections("tags", sections(2), budget=1_000, group_of=initial)] == ["tags"]  # fits: one page
