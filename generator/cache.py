@@ -127,7 +127,7 @@ def render_key(report: Report, config: Config, hand_written: list[str]) -> str:
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     for library in RENDER_LIBRARIES:
         digest.update(f"{library} {importlib.metadata.version(library)}".encode())
-    digest.update(repr(config).encode())
+    digest.update(repr(replace(config, root=Path("."))).encode())  # where the checkout is changes no page
     digest.update(json.dumps(hand_written).encode())
     # The report as JSON, dataclasses inside by their repr (which lists every field in
     # order). Papers go a few thousand per `dumps`: one `dumps` per paper cost seconds at

@@ -119,3 +119,12 @@ def test_a_stray_file_in_the_generated_folders_is_still_removed(project: Path) -
     stray.write_text("left over\n", encoding="utf-8")
     report = build(config)
     assert report.written is not None and report.written.removed == ("review/stray.md",) and not stray.exists()
+
+
+def test_a_moved_checkout_does_not_render_the_site_again(project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_config(project / "review.yml"))
+    moved = tmp_path_factory.mktemp("elsewhere") / "review"
+    shutil.copytree(project, moved)  # keeps modification times, as `mv` or a copy with -p does
+    monkeypatch.setattr(pages, "site_files", lambda *_: pytest.fail("rendered although only the folder moved"))
+    report = build(load_config(moved / "review.yml"))
+    assert report.written is not None and not report.written.written
