@@ -19,7 +19,7 @@ order:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from generator.models import Merge, Override, Paper, Problem, Record, Severity, Source, SourceKind
@@ -72,23 +72,41 @@ def group_records(records: list[Record]) -> list[list[Record]]:
 
 @dataclass(frozen=True)
 class _Signature:
-    """What tells two papers with one title apart: their first authors and arXiv ids."""
+    """What tells two papers with one title apart: first authors, years and arXiv ids."""
 
     first_authors: frozenset[frozenset[str]]  # each record's first author, as a set of name words
+    years: frozenset[int]
     arxiv_ids: frozenset[str]
 
     @classmethod
     def of(cls, records: list[Record]) -> _Signature:
-        firsts = (frozenset(word for word in title_identity(r.authors[0]).split() if len(word) > 1) for r in records if r.authors)
-        return cls(frozenset(first for first in firsts if first), frozenset(r.arxiv_id.lower() for r in records if r.arxiv_id))
+        firsts = (_name_words(r.authors[0]) for r in records if r.authors)
+        return cls(
+            frozenset(first for first in firsts if first and not first <= _PLACEHOLDER_NAMES),
+            frozenset(r.year for r in records if r.year is not None and not r.year_from_reference),
+            frozenset(r.arxiv_id.lower() for r in records if r.arxiv_id),
+        )
 
     def clashes(self, other: _Signature) -> bool:
-        # The first author is compared, not the whole list: "Deep learning" by LeCun, Bengio
-        # and Hinton and "Deep Learning" by Goodfellow, Bengio and Courville share Bengio.
-        # A shared name word is enough to be one author: "Y. LeCun" and "Yann LeCun".
-        return any(mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors) or bool(
-            self.arxiv_ids and other.arxiv_ids and self.arxiv_ids.isdisjoint(other.arxiv_ids)
-        )
+        """Two papers, not one: other arXiv ids, or another first author in another year.
+        Exports of one paper disagree on names ("OpenAI" or "Josh Achiam", "Schölkopf" or
+        "Schoelkopf") and on the year by one (preprint, then proceedings) often enough that
+        neither alone may split it; together they mark "Deep learning" by LeCun et al.
+        (2015) and by Goodfellow et al. (2016). The first author, not the whole list, is
+        compared: those two share Bengio."""
+        if self.arxiv_ids and other.arxiv_ids and self.arxiv_ids.isdisjoint(other.arxiv_ids):
+            return True
+        other_author = any(mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors)
+        return other_author and bool(self.years and other.years and self.years.isdisjoint(other.years))
+
+
+# Names that stand for no one in particular: they tell no paper apart.
+_PLACEHOLDER_NAMES = frozenset({"anonymous", "others", "et", "al", "unknown", "author", "authors"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """A name's words, folded ("Y. LeCun" → {"lecun"}): one shared word makes one author."""
+    return frozenset(word for word in title_identity(name).split() if len(word) > 1)
 
 
 def _identifiers(record: Record) -> list[str]:
@@ -169,29 +187,41 @@ def merge_records(records: list[Record]) -> tuple[list[Paper], list[Merge]]:
 
 
 def _distinct_identities(papers: list[Paper]) -> list[Paper]:
-    """Papers that share a title but were kept apart, in rank order: the first keeps the
-    title's identity, the others add their first author and year to it, so each has its
-    own citation key and page."""
-    seen: set[str] = set()
-    distinct = []
-    for paper in papers:
-        if paper.identity in seen:
-            author = title_identity(paper.authors[0]).split()[-1:] if paper.authors else []
-            paper = replace(paper, identity=" ".join([paper.identity, *author, str(paper.year or "")]).strip())
-        seen.add(paper.identity)
-        distinct.append(paper)
-    return distinct
+    """Papers that share a title but were kept apart each get an identity of their own:
+    the title, their first author's surname and, if that is not enough, their year. It
+    depends on the paper alone, not on which of them ranks first, so their keys and pages
+    stay theirs as inputs change. The title alone stays an alias, for keys made for it."""
+    counts = Counter(paper.identity for paper in papers)
+    shared = [paper for paper in papers if counts[paper.identity] > 1]
+    if not shared:
+        return papers
+    renamed = {id(paper): _told_apart(paper, shared) for paper in shared}
+    return [
+        replace(paper, identity=renamed[id(paper)], aliases=tuple(sorted({*paper.aliases, paper.identity}))) if id(paper) in renamed else paper
+        for paper in papers
+    ]
+
+
+def _told_apart(paper: Paper, shared: list[Paper]) -> str:
+    surname = title_identity(paper.authors[0]).split()[-1:] if paper.authors else []
+    by_author = " ".join([paper.identity, *surname])
+    namesakes = [p for p in shared if p.identity == paper.identity and title_identity(p.authors[0]).split()[-1:] == surname] if paper.authors else []
+    return by_author if len(namesakes) <= 1 else f"{by_author} {paper.year or ''}".strip()
 
 
 def same_title_problems(papers: list[Paper]) -> list[Problem]:
-    """A warning for each paper that shares its title with another but was kept apart (no
-    first author or arXiv id): worth a look, as a curator may know better."""
-    by_identity = {paper.identity: paper for paper in papers}
-    problems = []
+    """A warning for each paper that shares its title with an earlier one but was kept apart
+    (`_Signature.clashes`): worth a look, as a curator may know better."""
+    by_title: defaultdict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
         title = title_identity(paper.title)
-        if paper.identity != title and (first := by_identity.get(title)):
-            message = f"same title as {first.title!r} ({first.sources[0]}) but another first author or arXiv id: kept as two papers"
+        if title in paper.aliases:  # only a paper told apart from a namesake has its own title as an alias
+            by_title[title].append(paper)
+    problems = []
+    for namesakes in by_title.values():
+        first, *others = sorted(namesakes, key=lambda p: p.sources)
+        for paper in others:
+            message = f"same title as {first.title!r} ({first.sources[0]}) but another first author and year, or arXiv id: kept as two papers"
             problems.append(Problem(paper.sources[0], message, Severity.WARNING))
     return problems
 

@@ -278,10 +278,10 @@ def test_an_override_that_matches_nothing_is_reported_at_its_line() -> None:
 
 
 def test_an_override_by_a_title_two_papers_share_applies_to_one_and_says_so() -> None:
-    def bib(line: int, author: str) -> Record:
-        return Record(Source("refs.bib", line), SourceKind.BIBTEX, "Deep learning", "Deep learning", authors=(author,), year=2015)
+    def bib(line: int, author: str, year: int) -> Record:
+        return Record(Source("refs.bib", line), SourceKind.BIBTEX, "Deep learning", "Deep learning", authors=(author,), year=year)
 
-    papers, _ = merge_records([bib(1, "Yann LeCun"), bib(9, "Ian Goodfellow")])
+    papers, _ = merge_records([bib(1, "Yann LeCun", 2015), bib(9, "Ian Goodfellow", 2016)])
     papers = [replace(p, key=f"k{i}") for i, p in enumerate(papers)]
     override = Override(Source("c.yml", 3), match_title="Deep Learning", topic="optimization")
     result, problems = apply_overrides(papers, [override])

@@ -271,7 +271,8 @@ def test_one_title_by_different_authors_is_two_papers_each_with_its_own_identity
     listing = record(SourceKind.LISTING, "Deep Learning", "dump.txt", 3)  # no names: joins the first
     papers, merges = merge_records([goodfellow, listing, lecun])
     assert sorted(p.authors[0] for p in papers) == ["Ian Goodfellow", "Yann LeCun"]
-    assert sorted(p.identity for p in papers) == ["deep learning", "deep learning goodfellow 2016"]
+    assert sorted(p.identity for p in papers) == ["deep learning goodfellow", "deep learning lecun"]  # neither depends on rank
+    assert all("deep learning" in p.aliases for p in papers)  # a key made for the title alone stays theirs
     assert [m.sources for m in merges] == [(Source("dump.txt", 3), Source("refs.bib", 1))]
     problems = same_title_problems(papers)
     assert [(str(p.source), p.severity) for p in problems] == [("refs.bib:9", Severity.WARNING)]
@@ -282,6 +283,26 @@ def test_one_title_and_one_first_author_is_one_paper() -> None:
     arxiv = record(SourceKind.BIBTEX, "Deep Learning", "a.bib", 1, authors=("Y. LeCun",), year=2015)
     journal = record(SourceKind.BIBTEX, "Deep learning", "b.bib", 1, authors=("Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"), year=2015)
     assert one_paper([arxiv, journal]).authors[0] == "Y. LeCun"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("OpenAI",), ("Josh Achiam", "Steven Adler")),  # a corporate author in one export, the people in another
+        (("Anonymous",), ("Ann Smith",)),  # under review, then published
+        (("Bernhard Schölkopf",), ("B. Schoelkopf",)),  # transliterated
+    ],
+)
+def test_one_title_in_one_year_is_one_paper_whoever_the_exports_name(first: tuple[str, ...], second: tuple[str, ...]) -> None:
+    a = record(SourceKind.BIBTEX, "GPT-4 Technical Report", "a.bib", 1, authors=first, year=2023)
+    b = record(SourceKind.BIBTEX, "GPT-4 Technical Report", "b.bib", 1, authors=second, year=2023)
+    one_paper([a, b])
+
+
+def test_a_placeholder_author_tells_no_paper_apart() -> None:
+    a = record(SourceKind.BIBTEX, "Introduction", "a.bib", 1, authors=("Anonymous",), year=2019)
+    b = record(SourceKind.BIBTEX, "Introduction", "b.bib", 1, authors=("Ann Smith",), year=2020)
+    one_paper([a, b])
 
 
 def test_one_title_with_two_arxiv_ids_is_two_papers() -> None:
