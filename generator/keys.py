@@ -70,8 +70,10 @@ STOPWORDS = frozenset(
         "all",
     ]
 )
-# No "/" and no "..": a key travels into URLs, anchors and file names.
-_KEY_SAFE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_:.+-]+$")
+# What BibTeX and a page's anchor (`render.anchor` encodes the rest) carry unchanged; keys
+# are never file names, and ".." is refused all the same. DBLP's `DBLP:conf/nips/DaoFERR22`
+# and ACM's `10.1145/3292500.3330701` are kept.
+_KEY_SAFE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_:.+/-]+$")
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -119,21 +121,31 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
     """Identity → key for every paper. `pinned` (from the key file) always wins, by the
     paper's identity or else by an alias; then users' own BibTeX keys; new keys are handed
     out in identity order, so a run is deterministic."""
-    taken: set[str] = set()
+    taken = {key.lower() for key in pinned.values()}  # a removed paper's key stays reserved: no one inherits it
     assigned: dict[str, str] = {}
-    identities = {paper.identity for paper in papers}
-    for identity, key in sorted(pinned.items()):
-        taken.add(key.lower())  # a removed paper keeps its key reserved: no one inherits it
-        if identity in identities:
-            assigned[identity] = key
-    # A paper whose best title changed (a better-ranked record of it arrived, with another
-    # title) keeps the key it had under an earlier title, unless a paper still has that title.
-    claimed = {key.lower() for key in assigned.values()}
+    given: set[str] = set()  # keys handed to a paper of this run, lowercased
+    # The key file may give one key to two identities (a paper known by two titles, which
+    # later turned out to be two papers): the first identity keeps it, the other gets anew.
     for paper in sorted(papers, key=lambda p: p.identity):
-        earlier = next((pinned[alias] for alias in paper.aliases if alias in pinned and pinned[alias].lower() not in claimed), None)
-        if paper.identity not in assigned and earlier:
-            assigned[paper.identity] = earlier
-            claimed.add(earlier.lower())
+        key = pinned.get(paper.identity)
+        if key and key.lower() not in given:
+            assigned[paper.identity] = key
+            given.add(key.lower())
+    # A paper now known by another identity (another record of it brought a better-ranked
+    # title, or a namesake made it add its author) keeps the key made for an alias. Of two
+    # papers with the alias, the key goes to the one it was made for: its own BibTeX key,
+    # or its author and year.
+    claims = sorted(
+        (_made_for(paper, pinned[alias]), paper.identity, pinned[alias])
+        for paper in papers
+        if paper.identity not in assigned
+        for alias in paper.aliases
+        if alias in pinned
+    )
+    for _, identity, key in claims:
+        if identity not in assigned and key.lower() not in given:
+            assigned[identity] = key
+            given.add(key.lower())
     ordered = sorted(papers, key=_claim_order)
     for paper in ordered:
         if paper.identity in assigned:
@@ -152,11 +164,19 @@ def replaced_keys(papers: list[Paper]) -> list[Problem]:
     problems = []
     for paper in papers:
         if paper.bibtex_key and paper.key != paper.bibtex_key:
-            reason = "another entry has it" if is_usable_user_key(paper.bibtex_key) else "it has characters a page URL cannot carry"
+            reason = "another entry has it" if is_usable_user_key(paper.bibtex_key) else "it has characters BibTeX or a page cannot carry"
             source = next((s for s in paper.sources if s.path.endswith(".bib")), paper.sources[0])
             message = f"BibTeX key {paper.bibtex_key!r} is not kept ({reason}, or the key file gave another); cite this paper as {paper.key!r}"
             problems.append(Problem(source, message, Severity.WARNING))
     return problems
+
+
+def _made_for(paper: Paper, key: str) -> int:
+    """0 when `key` is the paper's own BibTeX key, 1 when it is the key its author, year
+    and title would make (maybe with a letter after it), 2 otherwise: lower claims first."""
+    if paper.bibtex_key.lower() == key.lower():
+        return 0
+    return 1 if key.lower().startswith(base_key(paper).lower()) else 2
 
 
 def _claim_order(paper: Paper) -> tuple:

@@ -179,11 +179,34 @@ def test_of_a_duplicate_bibtex_key_the_first_entry_keeps_it() -> None:
 
 
 def test_a_user_key_that_is_not_kept_is_reported_with_the_key_to_cite() -> None:
-    dblp = make_paper("FlashAttention", key="dao2022flashattention", bibtex_key="DBLP:conf/nips/DaoFERR22", sources=(Source("refs.bib", 4),))
+    odd = make_paper("FlashAttention", key="dao2022flashattention", bibtex_key="../dao", sources=(Source("refs.bib", 4),))
     kept = make_paper("GPTQ", key="frantar2022gptq", bibtex_key="frantar2022gptq")
-    problems = replaced_keys([dblp, kept])
+    problems = replaced_keys([odd, kept])
     assert [(str(p.source), p.severity) for p in problems] == [("refs.bib:4", Severity.WARNING)]
-    assert "'dao2022flashattention'" in problems[0].message and "URL" in problems[0].message
+    assert "'dao2022flashattention'" in problems[0].message and "cannot carry" in problems[0].message
+
+
+@pytest.mark.parametrize("key", ["DBLP:conf/nips/DaoFERR22", "10.1145/3292500.3330701"])
+def test_dblp_and_acm_keys_are_kept(key: str) -> None:
+    paper = make_paper("FlashAttention", bibtex_key=key)
+    assert assign_keys([paper], {}) == {paper.identity: key}
+
+
+def test_a_key_the_key_file_gives_two_present_papers_goes_to_one_of_them() -> None:
+    """A paper known by two titles (merged by arXiv id) turned out to be two papers: the key
+    file maps both titles to its key, and only one of them may have it."""
+    a, b = make_paper("Quantizing Transformers the Easy Way"), make_paper("EasyQuant: Quantizing Transformers the Easy Way")
+    keys = assign_keys([a, b], {a.identity: "smith2023quant", b.identity: "smith2023quant"})
+    assert "smith2023quant" in keys.values() and len({k.lower() for k in keys.values()}) == 2
+
+
+def test_of_two_namesakes_the_key_made_for_their_title_goes_to_its_own_paper() -> None:
+    """"Deep learning" was LeCun et al.'s alone; the book arrives and both become namesakes:
+    LeCun's paper keeps its key whichever of them ranks first."""
+    lecun = make_paper("Deep learning", identity="deep learning lecun", authors=("Yann LeCun",), year=2015, aliases=("deep learning",))
+    book = make_paper("Deep Learning", identity="deep learning goodfellow", authors=("Ian Goodfellow",), year=2016, aliases=("deep learning",))
+    keys = assign_keys([book, lecun], {"deep learning": "lecun2015deep"})
+    assert keys == {"deep learning lecun": "lecun2015deep", "deep learning goodfellow": "goodfellow2016deep"}
 
 
 def test_a_paper_whose_best_title_changes_keeps_its_key() -> None:
