@@ -471,3 +471,21 @@ def test_a_last_abstract_cut_mid_word_is_kept_and_reported() -> None:
     assert [(p.source.line, p.severity.value) for p in result.problems] == [(7, "warning")]
     assert "mid-sentence" in result.problems[0].message
     assert read_dump(dump("Good One", "", ABSTRACT)).problems == []  # a whole sentence: nothing to say
+
+
+def test_a_short_abstract_without_a_meta_block_is_still_an_abstract() -> None:
+    text = dump("Good One", "", ABSTRACT, "", "Foo Dataset", "", "We release the Foo dataset.", "", "Good Two", "", OTHER_ABSTRACT)
+    result = read_dump(text)
+    assert [(r.title, r.abstract) for r in result.records][1] == ("Foo Dataset", "We release the Foo dataset.")
+    assert result.problems == []
+
+
+def test_a_listing_heading_without_a_year_ends_the_year_of_the_one_before() -> None:
+    meta = ["  • 3 authors", "·", "Mar 10"]
+    records, _ = read(dump("Jan 2, 2024", "", "Early", "", ABSTRACT, "", "Mar 14", "", "Later", "", OTHER_ABSTRACT, "", *meta), reference_year=2024)
+    assert records[1].year == 2024  # from reference_year, not Jan 2, 2024's year minus one
+
+
+@pytest.mark.parametrize("ending", ["code at github.com/foo/bar", "bounds of $O(n)$", "an error of 3", "see https://x.org/a"])
+def test_a_last_abstract_ending_in_a_link_formula_or_number_is_not_reported_as_cut(ending: str) -> None:
+    assert read_dump(dump("Good One", "", ABSTRACT, "", "Last One", "", f"{OTHER_ABSTRACT} Our {ending}")).problems == []

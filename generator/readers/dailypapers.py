@@ -49,7 +49,10 @@ _URL = re.compile(r"https?://[^\s)\]>\"']+")
 # An abstract is prose: long, or at least a sentence. A title is a short single line.
 _MIN_ABSTRACT_WORDS = 25
 _MAX_TITLE_LINES = 3  # a long title wrapped when copied
-_ENDS_SENTENCE = re.compile(r"""[.!?…)\]"'”’]$|https?://\S+$""")
+_MIN_SHORT_ABSTRACT_WORDS = 4
+# How a whole abstract may end: a sentence, a bracket or quote, a number, a formula, or a
+# link or path (`github.com/foo/bar`). A last word of plain letters may have been cut.
+_ENDS_SENTENCE = re.compile(r"""[.!?…)\]"'”’$\d]$|\S*[/.:]\S*$""")
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
         index += 1
         if _is_listing_date(block):
             day = parse_date(block.lines[0])
-            listed = day if day is not None and day.year is not None else listed
+            listed = day if day is not None and day.year is not None else None  # a heading without a year: its year is unknown
             continue
         if is_header(block):
             continue  # the page header; it recurs mid-file where dumps of several pages were joined
@@ -263,17 +266,23 @@ def _is_stray_abstract(block: Block) -> bool:
 
 def _is_abstract_at(blocks: list[Block], index: int) -> bool:
     """Whether the block after a title is its abstract. It is not when it is meta or page
-    header, nor when it is a short line with no meta block after it: then it is the next
-    paper's title (this paper's abstract is missing: a truncated dump) or debris."""
+    header, nor when it is a short line followed by prose: then it is the next paper's
+    title and this paper's abstract is missing (a truncated dump)."""
     block = blocks[index]
     if is_meta(block) or is_header(block) or _is_listing_date(block):
         return False
     if looks_like_abstract(block):
         return True
-    # A line too short to read as an abstract is one only where the entry's meta block
-    # follows it; else two stray lines ("Previous", "Next") would make a paper.
     # Multi-line debris ("Upvote / Submitted by …") is no abstract: dumps put one on one line.
-    return len(block.lines) == 1 and _meta_follows(blocks, index + 1) == 1
+    if len(block.lines) != 1:
+        return False
+    if _meta_follows(blocks, index + 1):
+        return True
+    # Without a meta block to vouch for it, a short abstract ("We release the Foo dataset.")
+    # still says something; a word or two ("Previous", "Next"; "Log In") is page debris.
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    next_is_prose = following is not None and looks_like_abstract(following) and not is_meta(following)
+    return not next_is_prose and len(block.text.split()) >= _MIN_SHORT_ABSTRACT_WORDS
 
 
 def _is_debris_after(blocks: list[Block], index: int) -> bool:
