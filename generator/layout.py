@@ -81,7 +81,8 @@ def paginate_sections(
     listing = [ListingPage(stem, (), "Index")]
     for group in sorted(groups) if sort_groups else groups:
         for number, page in enumerate(chunk(groups[group], lambda piece: piece[1], budget)):
-            suffix, label = (group, group.upper()) if number == 0 else (f"{group}-{number + 1}", f"{group.upper()} ({number + 1})")
+            name = group.upper() if len(group) == 1 else group.capitalize()  # "Q", "2024", "Unknown"
+            suffix, label = (group, name) if number == 0 else (f"{group}-{number + 1}", f"{name} ({number + 1})")
             listing.append(ListingPage(f"{stem}-{suffix}", tuple(piece for piece, _ in page), label))
     return listing
 
