@@ -19,6 +19,7 @@ order:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
@@ -72,41 +73,56 @@ def group_records(records: list[Record]) -> list[list[Record]]:
 
 @dataclass(frozen=True)
 class _Signature:
-    """What tells two papers with one title apart: first authors, years and arXiv ids."""
+    """What tells two papers with one title apart: first authors, years, arXiv ids, DOIs."""
 
-    first_authors: frozenset[frozenset[str]]  # each record's first author, as a set of name words
+    first_authors: frozenset[frozenset[str]]  # each record's first author, by `_family_names`
     years: frozenset[int]
     arxiv_ids: frozenset[str]
+    dois: frozenset[str]  # publishers' DOIs; arXiv's own (10.48550/…) name a preprint of anything
 
     @classmethod
     def of(cls, records: list[Record]) -> _Signature:
-        firsts = (_name_words(r.authors[0]) for r in records if r.authors)
+        firsts = (_family_names(r.authors[0]) for r in records if r.authors)
         return cls(
             frozenset(first for first in firsts if first and not first <= _PLACEHOLDER_NAMES),
             frozenset(r.year for r in records if r.year is not None and not r.year_from_reference),
             frozenset(r.arxiv_id.lower() for r in records if r.arxiv_id),
+            frozenset(r.doi.lower() for r in records if r.doi and not r.doi.startswith(_ARXIV_DOI)),
         )
 
     def clashes(self, other: _Signature) -> bool:
-        """Two papers, not one: other arXiv ids, or another first author in another year.
-        Exports of one paper disagree on names ("OpenAI" or "Josh Achiam", "Schölkopf" or
-        "Schoelkopf") and on the year by one (preprint, then proceedings) often enough that
-        neither alone may split it; together they mark "Deep learning" by LeCun et al.
-        (2015) and by Goodfellow et al. (2016). The first author, not the whole list, is
-        compared: those two share Bengio."""
+        """Two papers, not one: other arXiv ids, or another year with another first author
+        or DOI. Exports of one paper disagree on names ("OpenAI" or "Josh Achiam") and on
+        the year by one (preprint, then proceedings) often enough that neither alone may
+        split it; together they mark "Deep learning" by LeCun et al. (2015) and by Goodfellow
+        et al. (2016). The first author, not the whole list, is compared (those two share
+        Bengio), and any first author of one matching any of the other's makes one."""
         if self.arxiv_ids and other.arxiv_ids and self.arxiv_ids.isdisjoint(other.arxiv_ids):
             return True
-        other_author = any(mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors)
-        return other_author and bool(self.years and other.years and self.years.isdisjoint(other.years))
+        if not (self.years and other.years and self.years.isdisjoint(other.years)):
+            return False
+        another_author = bool(self.first_authors and other.first_authors) and all(
+            mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors
+        )
+        another_doi = bool(self.dois and other.dois and self.dois.isdisjoint(other.dois))
+        return another_author or another_doi
 
 
 # Names that stand for no one in particular: they tell no paper apart.
 _PLACEHOLDER_NAMES = frozenset({"anonymous", "others", "et", "al", "unknown", "author", "authors"})
+_ARXIV_DOI = "10.48550/"
+# How one family name is spelled across exports: "Schölkopf", "Schoelkopf"; "Søgaard", "Soegaard".
+_SPELLINGS = str.maketrans({"ø": "o", "æ": "a", "œ": "o", "ł": "l", "đ": "d"})
+_DIGRAPHS = re.compile(r"([aou])e")
 
 
-def _name_words(name: str) -> frozenset[str]:
-    """A name's words, folded ("Y. LeCun" → {"lecun"}): one shared word makes one author."""
-    return frozenset(word for word in title_identity(name).split() if len(word) > 1)
+def _family_names(name: str) -> frozenset[str]:
+    """Keys for the family name in a display name ("Yann LeCun", "Y. Le Cun", "OpenAI"): each
+    word after the first and all of them run together, with umlauts and Nordic letters as
+    plain vowels. A given name is left out, so "John Doe" and "John Smith" share nothing."""
+    words = [_DIGRAPHS.sub(r"\1", word.translate(_SPELLINGS)) for word in title_identity(name).split()]
+    family = [word for word in words[1:] if len(word) > 1] if len(words) > 1 else words
+    return frozenset([*family, "".join(family)]) if family else frozenset()
 
 
 def _identifiers(record: Record) -> list[str]:
@@ -203,10 +219,22 @@ def _distinct_identities(papers: list[Paper]) -> list[Paper]:
 
 
 def _told_apart(paper: Paper, shared: list[Paper]) -> str:
-    surname = title_identity(paper.authors[0]).split()[-1:] if paper.authors else []
-    by_author = " ".join([paper.identity, *surname])
-    namesakes = [p for p in shared if p.identity == paper.identity and title_identity(p.authors[0]).split()[-1:] == surname] if paper.authors else []
-    return by_author if len(namesakes) <= 1 else f"{by_author} {paper.year or ''}".strip()
+    """The title and the first author's surname; with the year, then the arXiv id, then the
+    first source, when a namesake has that too: no two papers may share an identity, as
+    they would share a key."""
+    namesakes = [p for p in shared if p.identity == paper.identity]
+    for depth in (1, 2, 3):
+        told = told_identity(paper, depth)
+        if sum(told_identity(p, depth) == told for p in namesakes) == 1:
+            return told
+    return f"{paper.identity} {paper.sources[0]}"
+
+
+def told_identity(paper: Paper, depth: int = 1) -> str:
+    """The identity with the first `depth` of: the first author's surname, the year, the arXiv id."""
+    surname = title_identity(paper.authors[0]).split()[-1] if paper.authors and title_identity(paper.authors[0]) else ""
+    extra = [surname, str(paper.year or ""), paper.arxiv_id][:depth]
+    return " ".join([paper.identity, *filter(None, extra)])
 
 
 def same_title_problems(papers: list[Paper]) -> list[Problem]:

@@ -316,3 +316,31 @@ def test_a_shared_doi_merges_whatever_the_authors() -> None:
     garbled = record(SourceKind.BIBTEX, "Deep learning", "a.bib", 1, authors=("C ukasz",), doi="10.1038/nature14539")
     clean = record(SourceKind.CURATED, "Deep learning", "c.yml", 1, authors=("Łukasz Kaiser",), doi="10.1038/nature14539")
     assert one_paper([garbled, clean]).authors == ("Łukasz Kaiser",)
+
+
+def test_namesakes_with_one_surname_and_year_still_get_identities_of_their_own() -> None:
+    john = record(SourceKind.BIBTEX, "A Note on Scaling", "a.bib", 1, authors=("John Smith",), year=2023, arxiv_id="2303.00001")
+    jane = record(SourceKind.BIBTEX, "A Note on Scaling", "a.bib", 2, authors=("Jane Smith",), year=2023, arxiv_id="2305.00002")
+    nameless = [record(SourceKind.BIBTEX, "Technical Report", "a.bib", 3 + n, year=2023 + n, arxiv_id=f"240{n}.0000{n}") for n in range(2)]
+    papers, _ = merge_records([john, jane, *nameless])
+    assert len({p.identity for p in papers}) == 4
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"authors": ("John Doe",), "year": 2019}, {"authors": ("John Smith",), "year": 2020}),  # a shared given name is no shared author
+        ({"authors": ("Maria Garcia",), "year": 2017, "doi": "10.1/fw.2017"}, {"authors": ("Maria Garcia",), "year": 2018, "doi": "10.1/fw.2018"}),
+    ],
+)
+def test_yearly_namesakes_are_two_papers(first: dict, second: dict) -> None:
+    papers, _ = merge_records([record(SourceKind.BIBTEX, "Editorial", "a.bib", 1, **first), record(SourceKind.BIBTEX, "Editorial", "a.bib", 2, **second)])
+    assert len(papers) == 2
+
+
+@pytest.mark.parametrize(("preprint", "proceedings"), [("Bernhard Schölkopf", "B. Schoelkopf"), ("Yann LeCun", "Y. Le Cun"), ("K.-R. Müller", "Klaus-Robert Mueller")])
+def test_a_preprint_and_its_proceedings_are_one_paper_however_the_name_is_spelled(preprint: str, proceedings: str) -> None:
+    one_paper([
+        record(SourceKind.BIBTEX, "Kernel Methods Revisited", "a.bib", 1, authors=(preprint,), year=2022),
+        record(SourceKind.BIBTEX, "Kernel Methods Revisited", "b.bib", 1, authors=(proceedings,), year=2023, doi="10.48550/arXiv.2201.00001"),
+    ])
