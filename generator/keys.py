@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from pathlib import Path
 
 import yaml
 
 from generator.config import ConfigError
+from generator.dedupe import told_identity
 from generator.models import Paper, Problem, Severity
 
 # libyaml's C loader and dumper when PyYAML has them: the key file has a line per paper, and
@@ -122,27 +124,22 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
     paper's identity or else by an alias; then users' own BibTeX keys; new keys are handed
     out in identity order, so a run is deterministic."""
     taken = {key.lower() for key in pinned.values()}  # a removed paper's key stays reserved: no one inherits it
+    owners: defaultdict[str, list[str]] = defaultdict(list)  # key -> the identities the key file gives it
+    for identity, key in pinned.items():
+        owners[key.lower()].append(identity)
+    # Claims on the key file's keys, best first: by the paper's identity (or the identity it
+    # had while a namesake made it add its author), then by an alias (an earlier title of
+    # it, before another record brought a better one). Of two papers claiming one key, it
+    # goes to the one it was made for: its own BibTeX key, or its author and year.
+    claims = []
+    for paper in papers:
+        for tier, identity in ((0, paper.identity), (0, told_identity(paper)), *((1, alias) for alias in paper.aliases)):
+            key = pinned.get(identity)
+            if key and not _made_for_a_namesake(identity, key, paper, owners):
+                claims.append((tier, _made_for(paper, key), paper.identity, key))
     assigned: dict[str, str] = {}
     given: set[str] = set()  # keys handed to a paper of this run, lowercased
-    # The key file may give one key to two identities (a paper known by two titles, which
-    # later turned out to be two papers): the first identity keeps it, the other gets anew.
-    for paper in sorted(papers, key=lambda p: p.identity):
-        key = pinned.get(paper.identity)
-        if key and key.lower() not in given:
-            assigned[paper.identity] = key
-            given.add(key.lower())
-    # A paper now known by another identity (another record of it brought a better-ranked
-    # title, or a namesake made it add its author) keeps the key made for an alias. Of two
-    # papers with the alias, the key goes to the one it was made for: its own BibTeX key,
-    # or its author and year.
-    claims = sorted(
-        (_made_for(paper, pinned[alias]), paper.identity, pinned[alias])
-        for paper in papers
-        if paper.identity not in assigned
-        for alias in paper.aliases
-        if alias in pinned
-    )
-    for _, identity, key in claims:
+    for _, _, identity, key in sorted(claims):
         if identity not in assigned and key.lower() not in given:
             assigned[identity] = key
             given.add(key.lower())
@@ -169,6 +166,13 @@ def replaced_keys(papers: list[Paper]) -> list[Problem]:
             message = f"BibTeX key {paper.bibtex_key!r} is not kept ({reason}, or the key file gave another); cite this paper as {paper.key!r}"
             problems.append(Problem(source, message, Severity.WARNING))
     return problems
+
+
+def _made_for_a_namesake(identity: str, key: str, paper: Paper, owners: dict[str, list[str]]) -> bool:
+    """Whether the key file also gives `key` to a namesake of `identity` ("deep learning
+    lecun" for "deep learning") other than `paper`: the key was that paper's, which is gone."""
+    own = told_identity(paper)
+    return any(other.startswith(f"{identity} ") and other != own for other in owners[key.lower()])
 
 
 def _made_for(paper: Paper, key: str) -> int:

@@ -220,3 +220,19 @@ def test_a_paper_whose_best_title_changes_keeps_its_key() -> None:
     pinned = assign_keys(papers, {})
     papers, _ = merge_records([mine, bib("a_zotero.bib", "Sparse Adapters for Efficient Fine-Tuning: A Study on GLUE")])
     assert assign_keys(papers, pinned) == {papers[0].identity: pinned[title_identity(mine.title)]}
+
+
+def test_when_a_namesake_is_removed_its_key_is_not_handed_to_the_other() -> None:
+    """LeCun's "Deep learning" alone, then with the book, then the book alone: the book
+    keeps its own key, LeCun's stays reserved."""
+    lecun = make_paper("Deep learning", authors=("Yann LeCun",), year=2015)
+    book = make_paper("Deep Learning", authors=("Ian Goodfellow",), year=2016, bibtex_key="goodfellow2016deep")
+    pinned = assign_keys([lecun], {})
+    both, _ = merge_records([_record(lecun, "a.bib"), _record(book, "b.bib")])
+    pinned |= assign_keys(both, pinned)
+    alone, _ = merge_records([_record(book, "b.bib")])
+    assert list(assign_keys(alone, pinned).values()) == ["goodfellow2016deep"]
+
+
+def _record(paper: Paper, path: str) -> Record:
+    return Record(Source(path, 1), SourceKind.BIBTEX, paper.title, paper.title, authors=paper.authors, year=paper.year, bibtex_key=paper.bibtex_key)
