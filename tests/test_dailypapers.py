@@ -486,6 +486,8 @@ def test_a_listing_heading_without_a_year_ends_the_year_of_the_one_before() -> N
     assert records[1].year == 2024  # from reference_year, not Jan 2, 2024's year minus one
 
 
-@pytest.mark.parametrize("ending", ["code at github.com/foo/bar", "bounds of $O(n)$", "an error of 3", "see https://x.org/a"])
+@pytest.mark.parametrize(
+    "ending", ["code at github.com/foo/bar", "bounds of $O(n)$", "an error of 3", "see https://x.org/a", "gain of 12%", "speed-up of 3x", "on ImageNet-1k"]
+)
 def test_a_last_abstract_ending_in_a_link_formula_or_number_is_not_reported_as_cut(ending: str) -> None:
     assert read_dump(dump("Good One", "", ABSTRACT, "", "Last One", "", f"{OTHER_ABSTRACT} Our {ending}")).problems == []

@@ -50,9 +50,10 @@ _URL = re.compile(r"https?://[^\s)\]>\"']+")
 _MIN_ABSTRACT_WORDS = 25
 _MAX_TITLE_LINES = 3  # a long title wrapped when copied
 _MIN_SHORT_ABSTRACT_WORDS = 4
-# How a whole abstract may end: a sentence, a bracket or quote, a number, a formula, or a
-# link or path (`github.com/foo/bar`). A last word of plain letters may have been cut.
-_ENDS_SENTENCE = re.compile(r"""[.!?…)\]"'”’$\d]$|\S*[/.:]\S*$""")
+# How a whole abstract may end: a sentence, a bracket or quote, a formula, a word with a
+# digit (`12%`, `3x`, `ImageNet-1k`), or a link or path (`github.com/foo/bar`). A last word
+# of plain letters may have been cut.
+_ENDS_SENTENCE = re.compile(r"""[.!?…)\]"'”’$]$|\S*[/.:\d]\S*$""")
 
 
 @dataclass(frozen=True)
