@@ -203,10 +203,10 @@ def merge_records(records: list[Record]) -> tuple[list[Paper], list[Merge]]:
 
 
 def _distinct_identities(papers: list[Paper]) -> list[Paper]:
-    """Papers that share a title but were kept apart each get an identity of their own:
-    the title, their first author's surname and, if that is not enough, their year. It
-    depends on the paper alone, not on which of them ranks first, so their keys and pages
-    stay theirs as inputs change. The title alone stays an alias, for keys made for it."""
+    """Papers that share a title but were kept apart each get an identity of their own
+    (`_told_apart`). It depends on the paper alone, not on which of them ranks first, so
+    their keys and pages stay theirs as inputs change. The title alone stays an alias, for
+    keys made for it."""
     counts = Counter(paper.identity for paper in papers)
     shared = [paper for paper in papers if counts[paper.identity] > 1]
     if not shared:

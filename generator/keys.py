@@ -115,7 +115,7 @@ def base_key(paper: Paper) -> str:
 
 
 def is_usable_user_key(key: str) -> bool:
-    """A user's key is kept when BibTeX and URLs can carry it unchanged."""
+    """A user's key is kept when BibTeX and a page's anchor can carry it unchanged."""
     return bool(key) and len(key) <= 64 and bool(_KEY_SAFE.match(key))
 
 
@@ -156,8 +156,8 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
 
 def replaced_keys(papers: list[Paper]) -> list[Problem]:
     """A warning for each paper whose own BibTeX key it is not cited by (after `assign_keys`):
-    a key URLs cannot carry (`DBLP:conf/nips/Dao22`), one another entry holds, or one the
-    key file replaced. Whoever cites the old key must learn the new one."""
+    a key with characters BibTeX or a page cannot carry (a space, `..`), one another entry
+    holds, or one the key file replaced. Whoever cites the old key must learn the new one."""
     problems = []
     for paper in papers:
         if paper.bibtex_key and paper.key != paper.bibtex_key:
