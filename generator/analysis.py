@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from generator import related, summaries, tags, topics
 from generator.config import Config
-from generator.models import Paper, Problem, Topic
+from generator.models import Paper, Topic
 from generator.summaries import Summary
 
 OTHER = Topic(topics.OTHER_SLUG, "Other", "Papers that fit none of the review's topics.")
@@ -15,13 +15,12 @@ OTHER = Topic(topics.OTHER_SLUG, "Other", "Papers that fit none of the review's 
 
 def analyse(
     papers: list[Paper], config: Config, taxonomy: list[Topic], known_summaries: Mapping[str, Summary] | None = None
-) -> tuple[list[Topic], list[Paper], list[Problem]]:
+) -> tuple[list[Topic], list[Paper]]:
     """Papers enriched with topic, TL;DR, tags and related keys. `taxonomy` is the configured
     one, or in automatic mode the one discovered (and kept) earlier; `known_summaries` are
     summaries from an earlier run, by `summaries.summary_key`."""
-    problems: list[Problem] = []
     if not papers:
-        return [*taxonomy, OTHER], papers, problems
+        return [*taxonomy, OTHER], papers
     # Counted once, for topic scores and (papers' rows only) for tags and related papers.
     corpus = topics.guided_corpus(papers, taxonomy)
     title_counts = corpus.counter.transform([paper.title for paper in papers])
@@ -51,4 +50,4 @@ def analyse(
                 related=tuple(papers[j].key for j in neighbours[index]),
             )
         )
-    return [*taxonomy, OTHER], enriched, problems
+    return [*taxonomy, OTHER], enriched

@@ -17,7 +17,7 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.models import Paper, Problem, Severity, Source, Topic
+from generator.models import Paper, Topic
 from generator.summaries import Summary, summary_key
 
 if TYPE_CHECKING:  # the pipeline imports this module
@@ -59,7 +59,7 @@ def analysis_key(papers: list[Paper], taxonomy: list[Topic], vocabulary: tuple[s
     return digest.hexdigest()
 
 
-def load(path: Path, key: str, papers: list[Paper]) -> tuple[list[Topic], list[Paper], list[Problem]] | None:
+def load(path: Path, key: str, papers: list[Paper]) -> tuple[list[Topic], list[Paper]] | None:
     """The cached results for exactly these inputs, or None."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -67,18 +67,16 @@ def load(path: Path, key: str, papers: list[Paper]) -> tuple[list[Topic], list[P
             return None
         topics = [Topic(t["slug"], t["title"], t["description"], tuple(t["keywords"])) for t in data["topics"]]
         enriched = [replace(paper, **_results(saved)) for paper, saved in zip(papers, data["papers"])]
-        problems = [Problem(Source(*p["source"]), p["message"], Severity(p["severity"])) for p in data["problems"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # no cache yet, or a damaged one: analyse afresh
-    return topics, enriched, problems
+    return topics, enriched
 
 
-def save(path: Path, key: str, topics: list[Topic], papers: list[Paper], problems: list[Problem]) -> None:
+def save(path: Path, key: str, topics: list[Topic], papers: list[Paper]) -> None:
     data = {
         "key": key,
         "topics": [asdict(t) for t in topics],
         "papers": [{name: getattr(p, name) for name in RESULT_FIELDS} for p in papers],
-        "problems": [{"source": [p.source.path, p.source.line], "message": p.message, "severity": p.severity.value} for p in problems],
     }
     write_json(path, data)
 

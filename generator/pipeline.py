@@ -106,8 +106,7 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         taxonomy, discovered = _taxonomy(config, papers)
         slugs = {topic.slug for topic in taxonomy} | {analysis.OTHER.slug}
         report.problems += unknown_topics(list(read.records), list(read.overrides), slugs)
-        topics, papers, analysis_problems = _analyse(config, papers, taxonomy, use_cache=write)
-        report.problems += analysis_problems
+        topics, papers = _analyse(config, papers, taxonomy, use_cache=write)
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
     if not write:
@@ -152,7 +151,7 @@ def _replace_file(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cache: bool) -> tuple[list[Topic], list[Paper], list[Problem]]:
+def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cache: bool) -> tuple[list[Topic], list[Paper]]:
     """`analysis.analyse`, or its results from the last run when nothing they depend on changed."""
     if not use_cache:
         return analysis.analyse(papers, config, taxonomy)
@@ -161,10 +160,10 @@ def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cac
     if (cached := cache.load(path, key, papers)) is not None:
         return cached
     summaries_path = cache.summaries_path(config.root)
-    topics, enriched, problems = analysis.analyse(papers, config, taxonomy, cache.load_summaries(summaries_path))
-    cache.save(path, key, topics, enriched, problems)
+    topics, enriched = analysis.analyse(papers, config, taxonomy, cache.load_summaries(summaries_path))
+    cache.save(path, key, topics, enriched)
     cache.save_summaries(summaries_path, enriched)
-    return topics, enriched, problems
+    return topics, enriched
 
 
 def _taxonomy(config: Config, papers: list[Paper]) -> tuple[list[Topic], bool]:
