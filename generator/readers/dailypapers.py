@@ -246,16 +246,13 @@ def _is_title_at(blocks: list[Block], index: int) -> bool:
     block = blocks[index]
     if is_title(block):
         return True
-    following = blocks[index + 1] if index + 1 < len(blocks) else None
     return (
         len(block.lines) <= _MAX_TITLE_LINES
         and len(block.text.split()) < _MIN_ABSTRACT_WORDS
         and _is_wordy(block.text)
         and not is_meta(block)
         and not is_header(block)
-        and following is not None
-        and looks_like_abstract(following)
-        and not is_meta(following)
+        and _is_prose_at(blocks, index + 1)
     )
 
 
@@ -281,18 +278,19 @@ def _is_abstract_at(blocks: list[Block], index: int) -> bool:
         return True
     # Without a meta block to vouch for it, a short abstract ("We release the Foo dataset.")
     # still says something; a word or two ("Previous", "Next"; "Log In") is page debris.
-    following = blocks[index + 1] if index + 1 < len(blocks) else None
-    next_is_prose = following is not None and looks_like_abstract(following) and not is_meta(following)
-    return not next_is_prose and len(block.text.split()) >= _MIN_SHORT_ABSTRACT_WORDS
+    return not _is_prose_at(blocks, index + 1) and len(block.text.split()) >= _MIN_SHORT_ABSTRACT_WORDS
 
 
 def _is_debris_after(blocks: list[Block], index: int) -> bool:
     """Whether a short line sits at `index` that starts no entry either (no prose after it):
     menu text copied with the page ("Log In", "Sign Up"), not a paper cut short."""
-    following = blocks[index + 1] if index + 1 < len(blocks) else None
     block = blocks[index]
-    starts_entry = following is not None and looks_like_abstract(following) and not is_meta(following)
-    return len(block.lines) == 1 and not looks_like_abstract(block) and not is_meta(block) and not starts_entry
+    return len(block.lines) == 1 and not looks_like_abstract(block) and not is_meta(block) and not _is_prose_at(blocks, index + 1)
+
+
+def _is_prose_at(blocks: list[Block], index: int) -> bool:
+    """Whether an abstract-like block (not a meta block) is at `index`."""
+    return index < len(blocks) and looks_like_abstract(blocks[index]) and not is_meta(blocks[index])
 
 
 def _is_listing_date(block: Block) -> bool:
