@@ -171,8 +171,8 @@ def replaced_keys(papers: list[Paper]) -> list[Problem]:
 def _made_for_a_namesake(identity: str, key: str, paper: Paper, owners: dict[str, list[str]]) -> bool:
     """Whether the key file also gives `key` to a namesake of `identity` ("deep learning
     lecun" for "deep learning") other than `paper`: the key was that paper's, which is gone."""
-    own = told_identity(paper)
-    return any(other.startswith(f"{identity} ") and other != own for other in owners[key.lower()])
+    own = {paper.identity, told_identity(paper)}  # what it is called now, and beside a namesake
+    return any(other.startswith(f"{identity} ") and other not in own for other in owners[key.lower()])
 
 
 def _made_for(paper: Paper, key: str) -> int:
