@@ -57,6 +57,10 @@ PHRASE_SHARE = 0.7  # a phrase replaces its chosen word when it weighs this shar
 # A lone word in a name becomes the phrase the topic's papers write it in at least this
 # share of the time, and at least COMPLETION_MIN times: "law" is "scaling laws" there.
 COMPLETION_SHARE, COMPLETION_MIN = 0.5, 3
+# A lone word used USAGE_MIN times or more is a verb when half its uses read as one ("to
+# align", "aggregate the"), and a modifier when nearly all come straight before a word.
+USAGE_MIN, VERB_SHARE, MODIFIER_SHARE = 2, 0.5, 0.9
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "this", "these", "those", "our", "each", "both", "them", "it"})
 TITLE_USES = 1  # a term in this many of a topic's titles names it before one in fewer
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 # Field words that end a name's phrase well ("federated learning", "diffusion models"),
@@ -223,7 +227,7 @@ def name_terms(top_terms: list[str], text: str, titles: list[str] | None = None)
         defined = _defined_as(term, text) or _completed(term, text)  # "CL" is "continual learning" where the papers say so
         term = defined or term
         words = _words(term)
-        if is_uninformative(term) or _lone_modifier(term):
+        if is_uninformative(term) or _lone_modifier(term) or _not_a_subject(term, text):
             continue
         overlapping = [index for index, other in enumerate(chosen) if words & _words(other)]
         if overlapping:
@@ -251,6 +255,28 @@ def _lone_modifier(term: str) -> bool:
     """A lone adjective or participle ("inductive", "distributed") says what kind, but not
     of what: a name wants the phrase, and takes the word only when no phrase dominates."""
     return term.islower() and " " not in term and (looks_adjectival(term.lower()) or (term.endswith("ed") and not term.endswith("eed")))
+
+
+def _not_a_subject(term: str, text: str) -> bool:
+    """Whether `text`, the topic's papers, use a lone lowercase word as something other than
+    a subject: a verb ("to align", "minimizing the loss"), a word that only ever modifies
+    the next one ("memory-efficient training", "few-shot learning"), or the tail of a
+    compound ("4-bit"). No part-of-speech tagger is in our stack, and how the papers use
+    the word is what decides whether it names their topic."""
+    if " " in term or not term.islower():
+        return False
+    found, _, starts = _word_index(text)
+    uses = starts.get(fold(term), [])
+    if len(uses) < USAGE_MIN:
+        return False
+    as_verb = modifying = compound_tail = 0
+    for index in uses:
+        before = found[index - 1][0].lower() if index and _adjacent(found[index - 1 : index + 1], text) else ""
+        after = found[index + 1][0].lower() if index + 1 < len(found) and _adjacent(found[index : index + 2], text) else ""
+        as_verb += before == "to" or after in _DETERMINERS
+        modifying += bool(after) and after not in ENGLISH_STOP_WORDS
+        compound_tail += text[found[index].start() - 1 : found[index].start()] == "-"
+    return as_verb >= VERB_SHARE * len(uses) or modifying >= MODIFIER_SHARE * len(uses) or compound_tail >= VERB_SHARE * len(uses)
 
 
 def _words(term: str) -> set[str]:

@@ -77,3 +77,23 @@ def test_a_word_and_its_derivation_are_one_word() -> None:
 def test_words_in_the_topics_titles_name_it_before_words_only_abstracts_use() -> None:
     titles = ["Transformers for language modeling", "Scaling language modeling"]
     assert name_terms(["transformers", "epoch", "language modeling"], "", titles) == ["transformers", "language modeling", "epoch"]
+
+
+def test_a_word_the_papers_use_as_a_verb_names_nothing() -> None:
+    text = "We align models to align outputs. Minimizing the loss, minimizing the cost. Replay buffers help replay."
+    assert name_terms(["align", "minimizing", "replay"], text) == ["replay"]
+
+
+def test_a_word_that_only_ever_modifies_the_next_names_nothing_alone() -> None:
+    text = "Memory-efficient training. Memory-efficient optimizers. Memory-efficient attention. Offloading saves memory."
+    assert name_terms(["memory-efficient", "offloading"], text) == ["offloading"]
+
+
+def test_the_tail_of_a_compound_names_nothing_alone() -> None:
+    text = "4-bit weights and 8-bit activations; 3-bit quantization of the bit width."
+    assert name_terms(["bit", "quantization"], text) == ["quantization"]
+
+
+def test_a_noun_the_papers_also_write_before_other_words_still_names() -> None:
+    text = "Graph neural networks sample a graph. The graph is large; graph sampling helps."
+    assert name_terms(["graph", "sampling"], text)[0] == "graph"
