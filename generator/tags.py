@@ -22,9 +22,10 @@ from scipy.sparse import csr_matrix
 
 from generator.models import Paper
 from generator.parallel import fork_map
-from generator.text import display_form, written_forms
+from generator.text import PHRASE_ENDINGS, display_form, usage, written_forms
 
 MIN_TAGS, MAX_TAGS = 2, 6
+KEY_PHRASE_CHOICES = 5  # key phrases weighed per paper that lacks tags; the shared ones win
 # canonical form → pattern (matched case-insensitively unless the pattern says otherwise)
 METHOD_FAMILIES: dict[str, str] = {
     "LoRA": r"\blo-?ra\b|low-rank adaptation",
@@ -302,7 +303,8 @@ def key_phrases(
     data"."""
     order = np.argsort(-row.data, kind="stable")
     shared = [int(index) for index in row.indices[order] if frequency.papers[index] >= 2]
-    written = written_forms(f"{paper.title}. {paper.abstract}")
+    text = f"{paper.title}. {paper.abstract}"
+    written = written_forms(text)
     used_words = {fold(word) for tag in taken for word in tag.split()}
     spellings = spellings or {}
 
@@ -314,12 +316,28 @@ def key_phrases(
                 continue
             form = " ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split())
             folded = {fold(word) for word in form.split()}
-            if is_topical_phrase(form) and (words > 1 or len(form) > 3) and not folded & used_words:
+            if is_topical_phrase(form) and (words > 1 or len(form) > 3) and not folded & used_words and _used_as_subject(form, text):
                 used_words.update(folded)
                 yield form
 
     tiers = (subjects(2, True), subjects(2, False), subjects(1, True), subjects(1, False))
     return list(islice(chain.from_iterable(tiers), limit))
+
+
+def _used_as_subject(form: str, text: str) -> bool:
+    """Whether the paper's `text` writes a key phrase as a subject: not a participle
+    ("shared", "unified"), a verb ("shrinking the model"), a word only ever written before
+    another ("open source"), or a phrase cut before the word that ends it ("modern machine"
+    of "modern machine learning")."""
+    single = " " not in form
+    if single and form.endswith("ed") and not form.endswith("eed"):
+        return False
+    used = usage(form, text)
+    if not used.uses:
+        return True
+    if single and (used.as_verb * 2 >= used.uses or (used.uses >= 2 and used.modifying == used.uses)):
+        return False
+    return used.before_phrase_end < used.uses or form.split()[-1].lower() in PHRASE_ENDINGS
 
 
 class TermFrequency(NamedTuple):
@@ -363,15 +381,27 @@ def tag_papers(
         in_papers = document_frequency(matrix)
         frequency = TermFrequency(in_papers, title_frequency if title_frequency is not None else np.zeros_like(in_papers))
 
-    def tags_of(index: int) -> tuple[str, ...]:
+    def candidates_of(index: int) -> tuple[list[str], list[str]]:
+        """The paper's given tags (curated, vocabulary, families), and key phrases to choose
+        from when those are too few."""
         paper = papers[index]
-        candidates = list(paper.tag_overrides) + matched_tags(paper, patterns, required)
-        if len({fold(c) for c in candidates}) < MIN_TAGS and frequency is not None and terms is not None:
-            row = _row(matrix, index)
-            candidates += key_phrases(paper, row, terms, frequency, MIN_TAGS, tuple(candidates), spellings)
-        return choose_tags(candidates, canonical)
+        given = list(paper.tag_overrides) + matched_tags(paper, patterns, required)
+        if len({fold(c) for c in given}) >= MIN_TAGS or frequency is None or terms is None:
+            return given, []
+        return given, key_phrases(paper, _row(matrix, index), terms, frequency, KEY_PHRASE_CHOICES, tuple(given), spellings)
 
-    return one_spelling(fork_map(tags_of, range(len(papers))), canonical)
+    candidates = [(given, phrases, max(MIN_TAGS - len({fold(tag) for tag in given}), 0)) for given, phrases in fork_map(candidates_of, range(len(papers)))]
+    # The tags each paper would get on its own; a key phrase another paper gets is shared.
+    support = Counter(key for given, phrases, wanted in candidates for key in {fold(tag) for tag in given + phrases[:wanted]})
+    chosen = [choose_tags(given + shared_first(phrases, support)[:wanted], canonical) for given, phrases, wanted in candidates]
+    return one_spelling(chosen, canonical)
+
+
+def shared_first(phrases: list[str], support: Counter[str]) -> list[str]:
+    """Phrases before single words, as `key_phrases` has them, and within each, those that
+    tag another paper (by `support`, how many papers each tags) before the paper's own: a
+    tag only one paper carries indexes nothing. Otherwise in the paper's order."""
+    return sorted(phrases, key=lambda phrase: (" " not in phrase, support[fold(phrase)] < 2))
 
 
 def one_spelling(paper_tags: list[tuple[str, ...]], canonical: dict[str, str]) -> list[tuple[str, ...]]:

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
@@ -288,6 +289,45 @@ def written_forms(text: str) -> dict[str, Counter[str]]:
             counts[f"{stem(previous[0])} {stem(word)}"][text[previous.start() : match.end()]] += 1
         previous = match
     return counts
+
+
+class Usage(NamedTuple):
+    """How a text uses a term (no part-of-speech tagger is in our stack; the words around
+    a term tell a subject from a verb or a modifier): how often it occurs, and how often
+    as a verb ("to align", "minimizing the loss"), straight before another content word
+    ("memory-efficient training"), before a word that ends a field's phrase ("modern machine
+    learning", "transformer language models"), and as the tail of a compound ("4-bit")."""
+
+    uses: int
+    as_verb: int
+    modifying: int
+    before_phrase_end: int
+    compound_tail: int
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "this", "these", "those", "our", "each", "both", "them", "it"})
+# Field words that end a phrase well ("federated learning", "diffusion models"), unlike the
+# rest of FIELD_STOP_WORDS ("efficient", "proposed"): a term written before them is the
+# phrase cut short.
+PHRASE_ENDINGS = frozenset({"learning", "training", "network", "networks", "model", "models"})
+_WORD_BEFORE = re.compile(r"([A-Za-z]+) $")
+_WORD_AFTER = re.compile(r" ([A-Za-z][\w-]*)")
+
+
+def usage(term: str, text: str) -> Usage:
+    """How `text` uses `term` (a word or phrase, any case, plural or not)."""
+    pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(re.escape(word) for word in term.split()) + r"(?:e?s)?(?![\w])", re.I)
+    uses = as_verb = modifying = before_phrase_end = compound_tail = 0
+    for match in pattern.finditer(text):
+        uses += 1
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        after = _WORD_AFTER.match(text, match.end())
+        next_word = after[1].lower() if after else ""
+        as_verb += (before is not None and before[1].lower() == "to") or next_word in _DETERMINERS
+        modifying += (bool(next_word) and next_word not in ENGLISH_STOP_WORDS) or text.startswith("-", match.end())
+        before_phrase_end += next_word in PHRASE_ENDINGS
+        compound_tail += text[match.start() - 1 : match.start()] == "-"
+    return Usage(uses, as_verb, modifying, before_phrase_end, compound_tail)
 
 
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")  # LoRA, MoE, GNN; not Title-Case

@@ -32,7 +32,17 @@ from generator import tags
 from generator.config import slugify
 from generator.models import Paper, Topic
 from generator.tags import is_uninformative, looks_adjectival
-from generator.text import FIELD_STOP_WORDS, Corpus, count_corpus, display_form, fit_corpus, paper_text, surface_forms
+from generator.text import (
+    FIELD_STOP_WORDS,
+    PHRASE_ENDINGS,
+    Corpus,
+    count_corpus,
+    display_form,
+    fit_corpus,
+    paper_text,
+    surface_forms,
+    usage,
+)
 
 OTHER_SLUG = "other"
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "to", "in", "on", "with"})
@@ -60,12 +70,8 @@ COMPLETION_SHARE, COMPLETION_MIN = 0.5, 3
 # A lone word used USAGE_MIN times or more is a verb when half its uses read as one ("to
 # align", "aggregate the"), and a modifier when nearly all come straight before a word.
 USAGE_MIN, VERB_SHARE, MODIFIER_SHARE = 2, 0.5, 0.9
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "this", "these", "those", "our", "each", "both", "them", "it"})
 TITLE_USES = 1  # a term in this many of a topic's titles names it before one in fewer
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
-# Field words that end a name's phrase well ("federated learning", "diffusion models"),
-# unlike the rest of FIELD_STOP_WORDS ("efficient", "proposed").
-_PHRASE_ENDINGS = frozenset({"learning", "training", "network", "networks", "model", "models"})
 # Words frequent enough to shape a topic yet saying nothing about it ("What does … do?").
 _NAME_STOP_WORDS = frozenset({"doe", "does", "did", "make", "mak", "way", "ways", "lot", "thing", "real", "need", "needs"})
 
@@ -259,24 +265,15 @@ def _lone_modifier(term: str) -> bool:
 
 def _not_a_subject(term: str, text: str) -> bool:
     """Whether `text`, the topic's papers, use a lone lowercase word as something other than
-    a subject: a verb ("to align", "minimizing the loss"), a word that only ever modifies
-    the next one ("memory-efficient training", "few-shot learning"), or the tail of a
-    compound ("4-bit"). No part-of-speech tagger is in our stack, and how the papers use
-    the word is what decides whether it names their topic."""
+    a subject: a verb ("to align"), a word that only ever modifies the next one
+    ("memory-efficient training") or the tail of a compound ("4-bit"). How the papers use
+    a word is what decides whether it names their topic."""
     if " " in term or not term.islower():
         return False
-    found, _, starts = _word_index(text)
-    uses = starts.get(fold(term), [])
-    if len(uses) < USAGE_MIN:
+    used = usage(term, text)
+    if used.uses < USAGE_MIN:
         return False
-    as_verb = modifying = compound_tail = 0
-    for index in uses:
-        before = found[index - 1][0].lower() if index and _adjacent(found[index - 1 : index + 1], text) else ""
-        after = found[index + 1][0].lower() if index + 1 < len(found) and _adjacent(found[index : index + 2], text) else ""
-        as_verb += before == "to" or after in _DETERMINERS
-        modifying += bool(after) and after not in ENGLISH_STOP_WORDS
-        compound_tail += text[found[index].start() - 1 : found[index].start()] == "-"
-    return as_verb >= VERB_SHARE * len(uses) or modifying >= MODIFIER_SHARE * len(uses) or compound_tail >= VERB_SHARE * len(uses)
+    return max(used.as_verb, used.compound_tail) >= VERB_SHARE * used.uses or used.modifying >= MODIFIER_SHARE * used.uses
 
 
 def _words(term: str) -> set[str]:
@@ -308,7 +305,7 @@ def _completed(term: str, text: str) -> str:
             if first < 0 or last > len(found) or not _adjacent(extended, text):
                 continue
             other = extended[0][0] if first < start else extended[-1][0]
-            if _ends_no_phrase(other) or (len(keys) > 1 and other.lower() not in _PHRASE_ENDINGS):
+            if _ends_no_phrase(other) or (len(keys) > 1 and other.lower() not in PHRASE_ENDINGS):
                 continue
             phrases[tuple(folds[max(first, 0) : last])][text[extended[0].start() : extended[-1].end()]] += 1
     if not phrases:
@@ -340,7 +337,7 @@ def _ends_no_phrase(word: str) -> bool:
     """Words a name's phrase does not take: function words, field words that praise or
     report ("efficient", "proposed"), numbers."""
     lower = word.lower()
-    return lower in ENGLISH_STOP_WORDS or (lower in FIELD_STOP_WORDS and lower not in _PHRASE_ENDINGS) or fold(lower) in _NAME_STOP_WORDS
+    return lower in ENGLISH_STOP_WORDS or (lower in FIELD_STOP_WORDS and lower not in PHRASE_ENDINGS) or fold(lower) in _NAME_STOP_WORDS
 
 
 def _defined_as(acronym: str, text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from generator import tags
@@ -108,3 +110,52 @@ def test_key_phrases_spell_known_words_canonically():
     ]
     found = _key_phrases_of(papers, 0, spellings={tags.spelling_key("pre-training"): "pre-training"})
     assert "pre-training data" in found, found
+
+
+def test_a_key_phrase_other_papers_share_wins_over_one_only_this_paper_has():
+    support = Counter({tags.fold("graph sampling"): 3, tags.fold("citation networks"): 1})
+    assert tags.shared_first(["citation networks", "graph sampling", "walks"], support) == ["graph sampling", "citation networks", "walks"]
+
+
+def test_tagging_prefers_key_phrases_that_index_more_than_one_paper():
+    abstracts = [
+        "Edge weights and citation counts: edge weights, citation counts, edge weights, citation counts and graph sampling.",
+        "Graph sampling for message passing: graph sampling of node features.",
+        "Node features and graph sampling for recommendation.",
+        "Protein folding with contact maps: contact maps predicted from sequence alignments.",
+        "Contact maps and sequence alignments improve protein folding accuracy.",
+        "Sequence alignments for protein folding.",
+        "Weather forecasts from satellite images: weather forecasts and satellite images, unlike edge weights or citation counts.",
+        "Weather forecasts from satellite images.",
+    ]
+    papers = [make_paper(f"Paper {n}", key=f"p{n}", abstract=text) for n, text in enumerate(abstracts)]
+    corpus = count_corpus([paper_text(p) for p in papers])
+    _, matrix = corpus.weighted()
+    found = tags.tag_papers(papers, (), matrix, corpus.terms)
+    # "edge weights" and "citation counts" weigh most in the first paper, but no other paper is tagged with them
+    assert all("graph sampling" in t for t in found[:3]), found
+
+
+@pytest.mark.parametrize(
+    ("form", "text"),
+    [
+        ("shared", "Experts are shared across layers."),
+        ("shrinking", "Shrinking the model by shrinking the vocabulary."),
+        ("open", "An open source release; open source weights."),
+        ("modern machine", "Training in modern machine learning is costly."),
+    ],
+)
+def test_words_not_written_as_a_subject_are_not_key_phrases(form: str, text: str):
+    assert not tags._used_as_subject(form, text)
+
+
+@pytest.mark.parametrize(
+    ("form", "text"),
+    [
+        ("pruning", "Structured pruning removes heads; pruning is cheap."),
+        ("deep learning", "Deep learning models are large; deep learning needs data."),
+        ("graph sampling", "Graph sampling speeds up training. Graph sampling is simple."),
+    ],
+)
+def test_subjects_as_the_paper_writes_them_are_key_phrases(form: str, text: str):
+    assert tags._used_as_subject(form, text)
