@@ -25,7 +25,7 @@ from generator.parallel import fork_map
 from generator.text import PHRASE_ENDINGS, display_form, usage, written_forms
 
 MIN_TAGS, MAX_TAGS = 2, 6
-KEY_PHRASE_CHOICES = 5  # key phrases weighed per paper that lacks tags; the shared ones win
+KEY_PHRASE_CHOICES = 3  # key phrases weighed per paper that lacks tags; the shared ones win
 # canonical form → pattern (matched case-insensitively unless the pattern says otherwise)
 METHOD_FAMILIES: dict[str, str] = {
     "LoRA": r"\blo-?ra\b|low-rank adaptation",

@@ -310,24 +310,57 @@ _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "this", "these", "th
 # rest of FIELD_STOP_WORDS ("efficient", "proposed"): a term written before them is the
 # phrase cut short.
 PHRASE_ENDINGS = frozenset({"learning", "training", "network", "networks", "model", "models"})
-_WORD_BEFORE = re.compile(r"([A-Za-z]+) $")
-_WORD_AFTER = re.compile(r" ([A-Za-z][\w-]*)")
 
 
 def usage(term: str, text: str) -> Usage:
     """How `text` uses `term` (a word or phrase, any case, plural or not)."""
-    pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(re.escape(word) for word in term.split()) + r"(?:e?s)?(?![\w])", re.I)
+    keys = [fold_word(word) for word in term.split()]
+    found, folds, starts = word_index(text)
     uses = as_verb = modifying = before_phrase_end = compound_tail = 0
-    for match in pattern.finditer(text):
+    for start in starts.get(keys[0], ()):
+        end = start + len(keys)
+        if folds[start:end] != keys or not adjacent(found[start:end], text):
+            continue
         uses += 1
-        before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
-        after = _WORD_AFTER.match(text, match.end())
-        next_word = after[1].lower() if after else ""
-        as_verb += (before is not None and before[1].lower() == "to") or next_word in _DETERMINERS
-        modifying += (bool(next_word) and next_word not in ENGLISH_STOP_WORDS) or text.startswith("-", match.end())
-        before_phrase_end += next_word in PHRASE_ENDINGS
-        compound_tail += text[match.start() - 1 : match.start()] == "-"
+        before = found[start - 1][0].lower() if start and adjacent(found[start - 1 : start + 1], text) else ""
+        after = found[end][0].lower() if end < len(found) and adjacent(found[end - 1 : end + 1], text) else ""
+        as_verb += before == "to" or after in _DETERMINERS
+        modifying += bool(after) and after not in ENGLISH_STOP_WORDS
+        before_phrase_end += after in PHRASE_ENDINGS
+        compound_tail += text[found[start].start() - 1 : found[start].start()] == "-"
     return Usage(uses, as_verb, modifying, before_phrase_end, compound_tail)
+
+
+# A word as names and phrases are read: hyphenated words are one ("memory-efficient").
+NAME_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+
+
+class WordIndex(NamedTuple):
+    found: list[re.Match[str]]  # the words of a text, in order
+    folds: list[str]  # their `fold_word` forms
+    starts: dict[str, list[int]]  # where each folded form occurs
+
+
+@lru_cache(maxsize=2)  # each question about a text (a paper, a topic's papers) asks about the same one
+def word_index(text: str) -> WordIndex:
+    found = list(NAME_WORD.finditer(text))
+    folds = [fold_word(match[0]) for match in found]
+    starts: defaultdict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(folds):
+        starts[key].append(index)
+    return WordIndex(found, folds, dict(starts))
+
+
+def adjacent(matches: list[re.Match[str]], text: str) -> bool:
+    """Whether the words are written one after another, a single space apart."""
+    return all(text[before.end() : after.start()] == " " for before, after in itertools.pairwise(matches))
+
+
+@lru_cache(maxsize=1 << 16)  # most words of a corpus repeat
+def fold_word(word: str) -> str:
+    """A word without case, hyphens or a plural "s": `GNNs` is `gnn`, `Pre-training` is `pretraining`."""
+    key = re.sub(r"[^a-z0-9]", "", word.casefold())
+    return key[:-1] if len(key) > 3 and key.endswith("s") else key
 
 
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")  # LoRA, MoE, GNN; not Title-Case

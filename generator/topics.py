@@ -14,11 +14,9 @@ later does not reshuffle them.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -34,14 +32,18 @@ from generator.models import Paper, Topic
 from generator.tags import is_uninformative, looks_adjectival
 from generator.text import (
     FIELD_STOP_WORDS,
+    NAME_WORD,
     PHRASE_ENDINGS,
     Corpus,
+    adjacent,
     count_corpus,
     display_form,
     fit_corpus,
+    fold_word,
     paper_text,
     surface_forms,
     usage,
+    word_index,
 )
 
 OTHER_SLUG = "other"
@@ -71,7 +73,6 @@ COMPLETION_SHARE, COMPLETION_MIN = 0.5, 3
 # align", "aggregate the"), and a modifier when nearly all come straight before a word.
 USAGE_MIN, VERB_SHARE, MODIFIER_SHARE = 2, 0.5, 0.9
 TITLE_USES = 1  # a term in this many of a topic's titles names it before one in fewer
-_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 # Words frequent enough to shape a topic yet saying nothing about it ("What does … do?").
 _NAME_STOP_WORDS = frozenset({"doe", "does", "did", "make", "mak", "way", "ways", "lot", "thing", "real", "need", "needs"})
 
@@ -201,8 +202,8 @@ def _distinctive_terms(component: np.ndarray, terms: np.ndarray, forms: dict[str
         if component[index] <= 0 or len(chosen) == KEYWORD_COUNT:
             break
         term = str(terms[index])
-        words = {fold(word) for word in term.split()}
-        if term not in forms or fold(term) in _NAME_STOP_WORDS:
+        words = {fold_word(word) for word in term.split()}
+        if term not in forms or fold_word(term) in _NAME_STOP_WORDS:
             continue
         inside = [i for i, key in enumerate(keys) if key < words]
         if len(inside) == 1 and len(keys[inside[0]]) == 1 and component[index] >= PHRASE_SHARE * weights[inside[0]]:
@@ -287,22 +288,22 @@ def _completed(term: str, text: str) -> str:
     word, "small language" → "small language models"; empty when no phrase dominates.
     Names and acronyms stand as they are."""
     words = term.split()
-    if not term.islower() or not all(_NAME_WORD.fullmatch(word) for word in words):
+    if not term.islower() or not all(NAME_WORD.fullmatch(word) for word in words):
         return ""
-    keys = [fold(word) for word in words]
-    found, folds, starts = _word_index(text)
+    keys = [fold_word(word) for word in words]
+    found, folds, starts = word_index(text)
     occurrences = 0
     phrases: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for start in starts.get(keys[0], ()):
         span = found[start : start + len(keys)]
-        if folds[start : start + len(keys)] != keys or not _adjacent(span, text):
+        if folds[start : start + len(keys)] != keys or not adjacent(span, text):
             continue
         occurrences += 1
         # A lone word takes any word beside it; a phrase only a field word after it.
         sides = [(start - 1, start + len(keys)), (start, start + len(keys) + 1)] if len(keys) == 1 else [(start, start + len(keys) + 1)]
         for first, last in sides:
             extended = found[max(first, 0) : last]
-            if first < 0 or last > len(found) or not _adjacent(extended, text):
+            if first < 0 or last > len(found) or not adjacent(extended, text):
                 continue
             other = extended[0][0] if first < start else extended[-1][0]
             if _ends_no_phrase(other) or (len(keys) > 1 and other.lower() not in PHRASE_ENDINGS):
@@ -317,27 +318,11 @@ def _completed(term: str, text: str) -> str:
     return "" if is_uninformative(phrase) else phrase
 
 
-@lru_cache(maxsize=2)  # every term of a topic's name asks about the same text
-def _word_index(text: str) -> tuple[list[re.Match[str]], list[str], dict[str, list[int]]]:
-    """The words of `text`, their folded forms, and where each folded form occurs."""
-    found = list(_NAME_WORD.finditer(text))
-    folds = [fold(match[0]) for match in found]
-    starts: defaultdict[str, list[int]] = defaultdict(list)
-    for index, key in enumerate(folds):
-        starts[key].append(index)
-    return found, folds, dict(starts)
-
-
-def _adjacent(matches: list[re.Match[str]], text: str) -> bool:
-    """Whether the words are written one after another, a single space apart."""
-    return all(text[before.end() : after.start()] == " " for before, after in itertools.pairwise(matches))
-
-
 def _ends_no_phrase(word: str) -> bool:
     """Words a name's phrase does not take: function words, field words that praise or
     report ("efficient", "proposed"), numbers."""
     lower = word.lower()
-    return lower in ENGLISH_STOP_WORDS or (lower in FIELD_STOP_WORDS and lower not in PHRASE_ENDINGS) or fold(lower) in _NAME_STOP_WORDS
+    return lower in ENGLISH_STOP_WORDS or (lower in FIELD_STOP_WORDS and lower not in PHRASE_ENDINGS) or fold_word(lower) in _NAME_STOP_WORDS
 
 
 def _defined_as(acronym: str, text: str) -> str:
@@ -363,7 +348,7 @@ def _spelled_out(acronym: str, word: str, text: str) -> str:
 
 def _abbreviates(form: str, chosen: list[str]) -> bool:
     """`MoE` and `mixture-of-experts`, `GNNs` and `GNN`: the same thing said twice."""
-    return any(fold(form) == fold(other) or fold(form) in _initials(other) or fold(other) in _initials(form) for other in chosen)
+    return any(fold_word(form) == fold_word(other) or fold_word(form) in _initials(other) or fold_word(other) in _initials(form) for other in chosen)
 
 
 def _initials(phrase: str) -> set[str]:
@@ -372,12 +357,6 @@ def _initials(phrase: str) -> set[str]:
     if len(words) < 2:
         return set()
     return {"".join(w[0] for w in words if w not in _SMALL_WORDS), "".join(w[0] for w in words)}
-
-
-@lru_cache(maxsize=1 << 16)  # topic names fold every word of their papers; most words repeat
-def fold(term: str) -> str:
-    key = re.sub(r"[^a-z0-9]", "", term.casefold())
-    return key[:-1] if len(key) > 3 and key.endswith("s") else key
 
 
 def _unique_slug(slug: str, used: set[str]) -> str:
