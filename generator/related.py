@@ -30,6 +30,10 @@ from sklearn.preprocessing import normalize
 from generator.parallel import fork_map
 
 RELATED_COUNT = 5
+# The best MIN_RELATED papers are related whenever they share a word; the rest only from
+# MIN_SIMILARITY. Bigram TF-IDF vectors are long, so even close papers score low: on the
+# sample, a paper's third-nearest scores 0.047 at the median.
+MIN_RELATED = 3
 MIN_SIMILARITY = 0.05
 EXACT_LIMIT = 3_000  # up to this many papers, compare all pairs
 BLOCK = 1024
@@ -131,8 +135,8 @@ def _projection(sample: csr_matrix) -> _Projection | None:
 
 
 def _best(vectors: csr_matrix, queries: np.ndarray, candidates: np.ndarray, count: int) -> list[list[int]]:
-    """The `count` candidates most similar to each query, excluding itself, best first, ties
-    by index (among the `count + 1` best; which of several equal scores at that edge make
+    """The `count` candidates most similar to each query, excluding itself, best first (the
+    first MIN_RELATED that share a word, the rest from MIN_SIMILARITY), ties by index (among the `count + 1` best; which of several equal scores at that edge make
     it is up to numpy, the same on every run). Vectorised over the whole block."""
     similarities = (vectors[queries] @ vectors[candidates].T).toarray()
     similarities[queries[:, None] == candidates[None, :]] = -1.0  # not related to itself
@@ -145,4 +149,7 @@ def _best(vectors: csr_matrix, queries: np.ndarray, candidates: np.ndarray, coun
     order = np.lexsort((candidates[top], -top_similarities), axis=1)[:, :count]
     best = np.take_along_axis(top, order, axis=1)
     best_similarities = np.take_along_axis(top_similarities, order, axis=1)
-    return [[int(candidates[i]) for i, s in zip(row, sims) if s >= MIN_SIMILARITY] for row, sims in zip(best, best_similarities)]
+    return [
+        [int(candidates[i]) for rank, (i, s) in enumerate(zip(row, sims)) if s > 0 and (rank < MIN_RELATED or s >= MIN_SIMILARITY)]
+        for row, sims in zip(best, best_similarities)
+    ]

@@ -73,3 +73,17 @@ def test_adding_one_paper_changes_few_related_lists(monkeypatch: pytest.MonkeyPa
     new = related.related_indices(after, identities=names)
     changed = sum(old[row] != new[row] for row in range(len(old)))
     assert changed <= 0.02 * len(old)
+
+
+def test_the_three_nearest_papers_are_related_however_faint_and_further_ones_only_when_close():
+    # Row 0 shares a little with rows 1-4 (cosines below 0.01, best first) and much with none.
+    faint = np.zeros((6, 8))
+    faint[0, :5] = 1.0
+    faint[0, 7] = 50.0
+    for row, weight in zip(range(1, 5), (4.0, 3.0, 2.0, 1.0)):
+        faint[row, row] = weight
+        faint[row, 5 + row % 2] = 10.0
+    faint[5, 7] = 0.0
+    faint[5, 6] = 1.0
+    neighbours = related.related_indices(csr_matrix(faint))
+    assert neighbours[0] == [1, 2, 3], neighbours[0]
