@@ -19,8 +19,11 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
     and amssymb symbols. A few characters get a hand-picked form (`×` → `\\ensuremath{\\times}`,
     `²` → `\\textsuperscript{2}`, dashes and curly quotes → TeX's ligatures `--`, `---`,
     `` ` ``, ``` `` ```, `''`, but `’` → `{\\textquoteright}`: a lone `'` is an apostrophe).
-    What is still unmapped is reduced to its ASCII letters (NFKD: `ą` → `a`, `ﬁ` → `fi`) or
-    else becomes `?`. The output is pure ASCII: no raw non-ASCII character ever reaches TeX.
+    A letter with stacked accents becomes nested accent commands (Vietnamese `ễ` →
+    `{\\~{\\^{e}}}`). What is still unmapped is reduced to its ASCII letters (NFKD: `ą` →
+    `a`, `ﬁ` → `fi`), or else kept as UTF-8 (Chinese, emoji) and reported: such an entry
+    needs XeLaTeX, LuaLaTeX or a CJK package, but its text is never lost. Everything else
+    is ASCII.
   - TeX must not form a ligature nobody wrote: where two encoded characters meet as `-` `-`,
     `'` `'`, `` ` `` `` ` `` or `!`/`?` `` ` ``, an empty group parts them (`--` → `-{}-`,
     `–-` → `--{}-`), and a backquote is `{\\textasciigrave}` (TeX prints `` ` `` as ‘). So
@@ -69,7 +72,7 @@ from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import unicode_to_latex
 
 from generator.keys import STOPWORDS
-from generator.models import Paper
+from generator.models import Paper, Problem, Severity
 from generator.normalize import clean_whitespace
 from generator.readers.bibtex import is_field_name, latex_to_text
 
@@ -148,7 +151,7 @@ _TEXT_MACROS = frozenset(
     re.findall(
         r"\S+",
         """
-    " ' , - . ; = ^ ` ~ AE ae c enskip H hspace i IJ ij L l nolinebreak O o OE oe quad r ss u v
+    " ' , - . ; = ^ ` ~ AE ae b c d enskip H hspace i IJ ij L l nolinebreak O o OE oe quad r ss u v
     textasciiacute textasciidieresis textasciimacron textasteriskcentered textbrokenbar textbullet
     textcelsius textcent textcircledP textcolonmonetary textcompwordmark textcopyright textcurrency
     textdagger textdaggerdbl textdegree textdiscount textdiv textdong textdownarrow textellipsis
@@ -474,7 +477,31 @@ def latex_char(char: str) -> str:
     encoded = _pylatexenc(char)
     if encoded is not None and _compiles(encoded):
         return _wrap(encoded)
+    stacked = _stacked_accents(char)
+    if stacked is not None and _compiles(stacked):
+        return _wrap(stacked)
     return _ascii_fallback(char)
+
+
+# Combining marks and the OT1 accent commands that write them.
+_ACCENTS = {
+    "\u0300": "\\`", "\u0301": "\\'", "\u0302": "\\^", "\u0303": "\\~", "\u0304": "\\=", "\u0306": "\\u",
+    "\u0307": "\\.", "\u0308": '\\"', "\u030a": "\\r", "\u030b": "\\H", "\u030c": "\\v", "\u0323": "\\d",
+    "\u0327": "\\c", "\u0331": "\\b",
+}  # fmt: skip
+_ABOVE = 230  # the combining class of marks above a letter, which replace the dot of an i
+
+
+def _stacked_accents(char: str) -> str | None:
+    """A letter with several accents, which pylatexenc has no form for, as nested accent
+    commands: Vietnamese `ễ` → `\\~{\\^{e}}`. None when a mark has no OT1 command (the horn of `ư`)."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not marks or not (base.isascii() and base.isalpha()) or any(mark not in _ACCENTS for mark in marks):
+        return None
+    encoded = "\\i" if base == "i" and any(unicodedata.combining(mark) == _ABOVE for mark in marks) else base
+    for mark in marks:
+        encoded = f"{_ACCENTS[mark]}{{{encoded}}}"
+    return encoded
 
 
 def _pylatexenc(char: str) -> str | None:
@@ -505,11 +532,31 @@ def _one_group(encoded: str) -> bool:
 
 
 def _ascii_fallback(char: str) -> str:
-    """`ą` → `a`, `ﬁ` → `fi`, `Ａ` → `A`; what has no ASCII letters becomes `?`."""
+    """`ą` → `a`, `ﬁ` → `fi`, `Ａ` → `A`. What has no ASCII letters (Chinese, emoji) is kept
+    as it is: the entry then needs XeLaTeX, LuaLaTeX or a CJK package, which the build
+    reports (`unencodable`), but a `?` would lose the text for every engine."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
     if folded and folded != char and all(c.isascii() and c.isalnum() for c in folded):
         return folded
-    return "?"
+    return char
+
+
+def unencodable_problems(papers: list[Paper]) -> list[Problem]:
+    """A warning for each paper whose BibTeX entry keeps characters as UTF-8 (`unencodable`)."""
+    problems = []
+    for paper in papers:
+        if kept := unencodable(paper):
+            message = f"BibTeX entry {paper.key}: {kept!r} has no LaTeX form that pdflatex can typeset without a package; kept as UTF-8, so citing it needs XeLaTeX, LuaLaTeX or a CJK package"
+            problems.append(Problem(paper.sources[0], message, Severity.WARNING))
+    return problems
+
+
+def unencodable(paper: Paper) -> str:
+    """The characters of the paper's BibTeX entry that LaTeX cannot write without a
+    package (kept as UTF-8 by `_ascii_fallback`), in order of appearance."""
+    texts = [paper.title, paper.venue, paper.organization, *paper.authors, *(value for _, value in paper.bibtex_fields)]
+    found = {char: None for text in texts for char in text if not char.isascii() and not latex_char(char).isascii()}
+    return "".join(found)
 
 
 def url_value(url: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 from generator import analysis, cache, pages
+from generator.bibtex import unencodable_problems
 from generator.config import Config
 from generator.dedupe import apply_overrides, merge_records, same_title_problems, unknown_topics
 from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys
@@ -100,6 +101,7 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         keys = assign_keys(papers, pinned)
         papers = [replace(paper, key=keys[paper.identity]) for paper in papers]
         report.problems += replaced_keys(papers)
+        report.problems += unencodable_problems(papers)
         papers, override_problems = apply_overrides(papers, list(read.overrides))
         report.problems += override_problems
     with _stage(report, "analyse", progress):
