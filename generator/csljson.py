@@ -16,6 +16,7 @@ from typing import Any
 from generator.dataset import json_array_parts
 from generator.models import Paper
 from generator.normalize import clean_whitespace
+from generator.readers.bibtex import latex_to_text, people
 
 # BibTeX entry types → CSL types; papers from listings are preprints ("article" in CSL).
 CSL_TYPES = {
@@ -60,22 +61,66 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         "type": CSL_TYPES.get(paper.bibtex_type, DEFAULT_TYPE),
         "title": text(paper.title),
     }
-    if paper.authors:
-        item["author"] = [csl_name(name) for name in paper.authors if text(name)]
+    if authors := names(paper, "author"):
+        item["author"] = authors
+    if editors := names(paper, "editor"):
+        item["editor"] = editors
     if paper.year:
         item["issued"] = {"date-parts": [date_parts(paper)]}
     urls = paper_urls(paper)
+    details = bibtex_details(paper)
+    number = details.get("number", "")
     optional = {
         "abstract": text(paper.abstract),
         "DOI": text(paper.doi),
         "URL": text(urls[0]) if urls else "",
         "container-title": text(paper.venue),
-        "number": f"arXiv:{text(paper.arxiv_id)}" if paper.arxiv_id else "",
+        "volume": details.get("volume", ""),
+        # A journal's number is its issue; a report's is the report's own number.
+        "issue": number if paper.bibtex_type in ("article", "periodical") else "",
+        "number": number if paper.bibtex_type not in ("article", "periodical") else f"arXiv:{text(paper.arxiv_id)}" if paper.arxiv_id else "",
+        "page": details.get("pages", "").replace("–", "-"),
+        "publisher": details.get("publisher") or details.get("school") or details.get("institution", ""),
+        "publisher-place": details.get("address", ""),
+        "edition": details.get("edition", ""),
+        "ISBN": details.get("isbn", ""),
+        "ISSN": details.get("issn", ""),
+        "collection-title": details.get("series", ""),
         "note": "\n".join(notes(paper)),
-        "keyword": ", ".join(text(tag) for tag in paper.tags if text(tag)),
+        "keyword": ", ".join(keywords(paper)),
     }
     item |= {name: value for name, value in optional.items() if value}
     return item
+
+
+# The fields of a user's own BibTeX entry the other exports carry too (decoded to text).
+DETAIL_FIELDS = ("volume", "number", "pages", "publisher", "school", "institution", "address", "edition", "isbn", "issn", "series", "keywords", "note")
+
+
+def bibtex_details(paper: Paper) -> dict[str, str]:
+    """The paper's `DETAIL_FIELDS` from its BibTeX entry, as text."""
+    fields = {name.lower(): value for name, value in paper.bibtex_fields}
+    decoded = {name: text(latex_to_text(fields[name])) for name in DETAIL_FIELDS if name in fields}
+    return {name: value for name, value in decoded.items() if value}
+
+
+def names(paper: Paper, role: str) -> list[dict[str, str]]:
+    """CSL names of the paper's authors or editors: from its BibTeX field when it has one,
+    which says which words are the family name; else split from the display names."""
+    field = next((value for name, value in paper.bibtex_fields if name.lower() == role), "")
+    if field:
+        return people(field)
+    return [csl_name(name) for name in paper.authors if text(name)] if role == "author" else []
+
+
+def keywords(paper: Paper) -> list[str]:
+    """The paper's tags, then its BibTeX entry's own keywords, each once."""
+    own = re.split(r"[,;]", bibtex_details(paper).get("keywords", ""))
+    found: dict[str, None] = {}
+    for keyword in [*paper.tags, *own]:
+        if (keyword := text(keyword)) and keyword.casefold() not in {k.casefold() for k in found}:
+            found[keyword] = None
+    return list(found)
 
 
 def text(value: str) -> str:
@@ -104,8 +149,8 @@ def paper_urls(paper: Paper) -> list[str]:
 
 
 def notes(paper: Paper) -> list[str]:
-    """A curator's note, then the one-sentence summary."""
-    return [note for note in (text(paper.note), text(paper.tldr)) if note]
+    """A curator's note, the BibTeX entry's own note, then the one-sentence summary."""
+    return [note for note in (text(paper.note), bibtex_details(paper).get("note", ""), text(paper.tldr)) if note]
 
 
 def csl_name(name: str) -> dict[str, str]:

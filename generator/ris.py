@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.csljson import date_parts, notes, paper_urls, split_name, text
+from generator.csljson import bibtex_details, date_parts, keywords, names, notes, paper_urls, text
 from generator.models import Paper
 
 EOL = "\r\n"
@@ -51,13 +51,19 @@ def ris_parts(papers: list[Paper]) -> Iterator[str]:
 
 def ris_record(paper: Paper) -> str:
     lines = [("TY", RIS_TYPES.get(paper.bibtex_type, DEFAULT_TYPE)), ("ID", paper.key), ("TI", text(paper.title))]
-    lines += [("AU", ris_name(name)) for name in paper.authors if text(name)]
+    lines += [("AU", ris_name(name)) for name in names(paper, "author")]
+    lines += [("ED", ris_name(name)) for name in names(paper, "editor")]
     if paper.year:
         lines.append(("PY", f"{paper.year:04d}"))
         lines.append(("DA", ris_date(paper)))
+    details = bibtex_details(paper)
+    first_page, _, last_page = details.get("pages", "").replace("–", "-").partition("-")
     lines += [("T2", text(paper.venue)), ("AB", text(paper.abstract)), ("DO", text(paper.doi))]
+    lines += [("VL", details.get("volume", "")), ("IS", details.get("number", "")), ("SP", first_page.strip()), ("EP", last_page.strip("- "))]
+    lines += [("PB", details.get("publisher") or details.get("school") or details.get("institution", "")), ("CY", details.get("address", ""))]
+    lines += [("ET", details.get("edition", "")), ("SN", details.get("isbn") or details.get("issn", "")), ("T3", details.get("series", ""))]
     lines += [("UR", text(url)) for url in paper_urls(paper)]
-    lines += [("KW", text(tag)) for tag in paper.tags]
+    lines += [("KW", keyword) for keyword in keywords(paper)]
     lines += [("N1", note) for note in notes(paper)]
     body = "".join(f"{tag}  - {value}{EOL}" for tag, value in lines if value)
     return f"{body}ER  - {EOL}"
@@ -69,9 +75,9 @@ def ris_date(paper: Paper) -> str:
     return f"{parts[0]}/{parts[1]}/{parts[2]}/"
 
 
-def ris_name(name: str) -> str:
-    parts = split_name(name)
+def ris_name(parts: dict[str, str]) -> str:
+    """CSL name parts as RIS writes a name: `Family, Given, Suffix`, or a literal whole."""
     if "family" not in parts:
-        return text(name)
+        return parts.get("literal", "")
     family = " ".join(part for part in (parts.get("non-dropping-particle"), parts["family"]) if part)
     return ", ".join(part for part in (family, parts.get("given"), parts.get("suffix")) if part)

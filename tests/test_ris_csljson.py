@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from paper_factory import hostile_titles, make_paper
 
-from generator.csljson import csl_json, split_name, text
+from generator.csljson import csl_json, csl_name, split_name, text
 from generator.models import Paper
 from generator.ris import ris_file, ris_name
 
@@ -157,8 +157,75 @@ def test_split_name(name: str, parts: dict[str, str]) -> None:
 
 
 def test_ris_name_forms() -> None:
-    assert ris_name("Ada Lovelace") == "Lovelace, Ada"
-    assert ris_name("OpenAI") == "OpenAI"
+    assert ris_name(csl_name("Ada Lovelace")) == "Lovelace, Ada"
+    assert ris_name(csl_name("OpenAI")) == "OpenAI"
+
+
+BOOK = make_paper(
+    "The Art of Computer Programming",
+    key="knuth1997",
+    authors=(),
+    year=1997,
+    bibtex_type="book",
+    bibtex_fields=(
+        ("title", "The Art of Computer Programming"),
+        ("editor", "Knuth, Donald E."),
+        ("publisher", "Addison-Wesley"),
+        ("address", "Reading, MA"),
+        ("edition", "3rd"),
+        ("isbn", "978-0-201-89683-1"),
+        ("year", "1997"),
+    ),
+)
+ARTICLE = make_paper(
+    "A Paper with Many Authors",
+    key="many2013",
+    authors=("Gabriel García Márquez", "Google DeepMind", "Martin Luther King", "Marcos Lopez de Prado", "Ludwig van Beethoven"),
+    year=2013,
+    venue="Big Science",
+    bibtex_type="article",
+    bibtex_fields=(
+        ("title", "A Paper with Many Authors"),
+        ("author", "Garc{\\'\\i}a M{\\'a}rquez, Gabriel and {Google DeepMind} and King, Jr., Martin Luther and Lopez de Prado, Marcos and van Beethoven, Ludwig and others"),
+        ("journal", "Big Science"),
+        ("volume", "1"),
+        ("number", "3"),
+        ("pages", "123--145"),
+        ("keywords", "regret, bandits"),
+        ("note", "Reprinted 2020."),
+        ("year", "2013"),
+    ),
+)
+
+
+def test_a_users_bibtex_details_reach_ris_and_csl_json() -> None:
+    book, article = ris_records(ris_file([BOOK, ARTICLE]))
+    for line in ["TY  - BOOK", "ED  - Knuth, Donald E.", "PB  - Addison-Wesley", "CY  - Reading, MA", "ET  - 3rd", "SN  - 978-0-201-89683-1"]:
+        assert line in book
+    for line in ["TY  - JOUR", "VL  - 1", "IS  - 3", "SP  - 123", "EP  - 145", "KW  - regret", "KW  - bandits", "N1  - Reprinted 2020."]:
+        assert line in article
+    book_item, article_item = json.loads(csl_json([BOOK, ARTICLE]))
+    assert book_item["editor"] == [{"family": "Knuth", "given": "Donald E."}]
+    assert (book_item["publisher"], book_item["publisher-place"], book_item["edition"], book_item["ISBN"]) == ("Addison-Wesley", "Reading, MA", "3rd", "978-0-201-89683-1")
+    assert (article_item["volume"], article_item["issue"], article_item["page"]) == ("1", "3", "123-145")
+
+
+def test_names_keep_the_parts_their_bibtex_entry_gives() -> None:
+    assert json.loads(csl_json([ARTICLE]))[0]["author"] == [
+        {"family": "García Márquez", "given": "Gabriel"},
+        {"literal": "Google DeepMind"},
+        {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+        {"family": "Lopez de Prado", "given": "Marcos"},
+        {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+    ]
+    authors = [line for line in ris_records(ris_file([ARTICLE]))[0] if line.startswith("AU  - ")]
+    assert authors == ["AU  - García Márquez, Gabriel", "AU  - Google DeepMind", "AU  - King, Martin Luther, Jr.", "AU  - Lopez de Prado, Marcos", "AU  - van Beethoven, Ludwig"]
+
+
+@pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported. citation_key:UserWarning")
+def test_citeproc_shows_the_volume_and_pages_of_an_article() -> None:
+    rendered = render_bibliography(csl_json([ARTICLE]))
+    assert "123" in rendered and "Preprint" not in rendered, rendered
 
 
 @settings(max_examples=200, deadline=None)

@@ -538,6 +538,29 @@ def author_list(value: str) -> tuple[tuple[str, ...], bool]:
     return authors, len(authors) < len([name for name in names if name])
 
 
+def people(value: str) -> list[dict[str, str]]:
+    """A BibTeX name list as CSL name parts, in the parts BibTeX reads ("García Márquez,
+    Gabriel" has the family name "García Márquez"); `and others` is left out. A braced
+    name or a lone word ("{Google DeepMind}", "OpenAI") is one unit: a `literal`."""
+    return [parts for name in split_authors(value) if name.strip().lower() != "others" and (parts := person_parts(name))]
+
+
+def person_parts(raw: str) -> dict[str, str]:
+    parts = parse_single_name_into_parts(raw, strict=False)
+
+    def decoded(words: list[str]) -> str:
+        return clean_whitespace(latex_to_text(" ".join(words)))
+
+    if not parts.first and not parts.von and len(parts.last) == 1:
+        return {"literal": decoded(parts.last)} if decoded(parts.last) else {}
+    # A lowercase "von" part is a particle ("van Beethoven"); capitalised words BibTeX puts
+    # there belong to the family name ("Lopez de Prado").
+    particle = parts.von if all(word[:1].islower() for word in parts.von) else []
+    family = ([] if particle else parts.von) + parts.last
+    named = {"family": decoded(family), "given": decoded(parts.first), "non-dropping-particle": decoded(particle), "suffix": decoded(parts.jr)}
+    return {role: name for role, name in named.items() if name} if named["family"] else {}
+
+
 def author_count(authors: tuple[str, ...], truncated: bool) -> int | None:
     """How many authors there are as far as the entry says: a list cut short by `and others`
     counts one more than it names, which marks it (as a listing's larger count does) as
