@@ -24,9 +24,10 @@ class Overview:
 
 
 def claim_strength(claim: str) -> float:
+    """How big a claim is, on one scale (50% less ≈ 2.5×); a range counts by its low end."""
     numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", claim.split(" ")[0])]
-    value = max(numbers) if numbers else 0.0
-    return value if "×" in claim else value / 20  # 50% less ≈ 2.5×: compare on one scale
+    value = min(numbers) if numbers else 0.0
+    return value if "×" in claim.split(" ")[0] else value / 20
 
 
 def topic_overview(papers: list[Paper]) -> Overview:
@@ -38,7 +39,9 @@ def topic_overview(papers: list[Paper]) -> Overview:
     # Representative: the papers the topic's others are most like (which any corpus has,
     # BibTeX exports too), then the most upvoted of those.
     ranked = sorted(papers, key=lambda p: (-centrality[p.key], -(p.upvotes or 0), -len(p.claims), -(p.year or 0), p.key))
-    claims = sorted(((c, p) for p in papers for c in p.claims), key=lambda item: (-claim_strength(item[0]), item[1].key))
+    # Each paper's strongest claim, so that three claims speak for three papers.
+    strongest = ((max(p.claims, key=lambda c: (claim_strength(c), c)), p) for p in papers if p.claims)
+    claims = sorted(strongest, key=lambda item: (-claim_strength(item[0]), item[1].key))
     return Overview(
         count=len(papers),
         first_year=min(years) if years else None,

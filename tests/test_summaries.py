@@ -201,8 +201,14 @@ def test_a_number_does_not_demote_a_proposal() -> None:
     [
         ("It runs 3.25× faster in training and uses 50% less memory.", ("3.25× faster in training", "50% less memory")),
         ("We see 3x speedups in the end-to-end time.", ("3× speedups",)),  # not "speedups in the"
-        ("A 4 times reduction of cost, 30 % fewer parameters than LoRA.", ("4× reduction", "30% fewer parameters")),
+        ("A 4 times reduction of cost, 30 % fewer parameters than LoRA.", ("4× reduction of cost", "30% fewer parameters")),
         ("Accuracy rose from 70% to 80%.", ()),  # a percentage is no claim without what it measures
+        # what changed, whole and as written; ranges as ranges
+        ("Up to 1.48x-12.1x higher estimated throughput per dollar than A100s.", ("1.48–12.1× higher estimated throughput per dollar",)),
+        ("It trains in 26.47% less number of epochs, 23% faster BERT pretraining.", ("26.47% less number of epochs", "23% faster BERT pretraining")),
+        ("A 4--5x reduction in both model size and time; 6.64% improvement against the best.", ("4–5× reduction", "6.64% improvement")),
+        # a cost that rose or a quality that fell is a comparison, not the paper's gain
+        ("It beats GPT trained with 30x more compute; FP8 is 50-180% less efficient.", ()),
     ],
 )
 def test_quantitative_claims_say_what_changed_and_by_how_much(abstract: str, expected: tuple[str, ...]):
