@@ -90,7 +90,11 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     by_topic: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
         by_topic[paper.topic].append(paper)
-    for members in by_topic.values():
+    also_in: dict[str, list[Paper]] = defaultdict(list)  # the papers each topic is a secondary topic of
+    for paper in papers:
+        for slug in paper.secondary_topics:
+            also_in[slug].append(paper)
+    for members in [*by_topic.values(), *also_in.values()]:
         members.sort(key=newest_first)
     by_key = {paper.key: paper for paper in papers}
     # Each paper's BibTeX (shown on pages, joined into files) and so its entry's size, for
@@ -114,6 +118,8 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
         "topic_of": {t.slug: t for t in report.topics},
         "topic_pages": {t.slug for t in topics},  # topics that are some paper's main topic
         "by_topic": by_topic,
+        "also_in": also_in,
+        "also_in_shown": ALSO_IN_SHOWN,
         "by_key": by_key,
         "page_of": page_of,
         "tag_slug": tag_slug,
@@ -194,6 +200,10 @@ def newest_first(paper: Paper) -> tuple[int, int, int, str]:
 def _oldest_first(members: list[Paper]) -> list[tuple[int | None, str]]:
     return [(p.year, p.key) for p in reversed(members)]
 
+
+# A topic page links at most this many of the papers it is a secondary topic of (newest
+# first), so that a broad topic's page stays small.
+ALSO_IN_SHOWN = 100
 
 # Markdown a paper entry adds besides its own text: byline, links, tags, fences, buttons.
 ENTRY_OVERHEAD = 1_500

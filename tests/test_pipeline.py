@@ -18,6 +18,7 @@ import pytest
 from generator.config import load_config
 from generator.pipeline import Report, build
 from generator.readers import find_input_files, read_inputs
+from generator.render import anchor
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = "title: Sample review\ninputs:\n  - papers/\nreference_year: 2025\n"
@@ -183,6 +184,16 @@ def test_downloads_have_their_stable_urls(built: tuple[Path, Report], dataset: l
         assert (downloads / name).is_file(), name
     for slug in {paper["topic"]["slug"] for paper in dataset}:
         assert (downloads / "topics" / f"{slug}.bib").is_file(), slug
+
+
+def test_each_topic_page_links_the_papers_it_is_a_secondary_topic_of(built: tuple[Path, Report]) -> None:
+    root, report = built
+    secondary = [(slug, paper) for paper in report.papers for slug in paper.secondary_topics if slug in {p.topic for p in report.papers}]
+    assert secondary, "no paper of the sample has a secondary topic with a page"
+    for slug, paper in secondary:
+        page = (root / "docs" / "review" / "topics" / f"{slug}.md").read_text(encoding="utf-8")
+        relevant = page.split("## Also relevant", 1)[1]
+        assert f"#{anchor(paper.key)})" in relevant, (slug, paper.key)
 
 
 # --- what is the generator's and what is not -------------------------------------------------------
