@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import partial
@@ -140,7 +141,7 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     context["tag_page"] = {tag: first_page_of[f"tag-{tag_slug[tag]}"] for tag in tag_counter}
     _listing(output, environment, "Tags", tag_pages, _tag_index(tag_counter, tag_slug, context["tag_page"]))
     _listing(output, environment, "Papers by year", _year_pages(papers, line_of), "")
-    _listing(output, environment, "All papers", _key_pages(papers, line_of), f"{len(papers)} papers, by citation key.\n")
+    _listing(output, environment, "All papers", _title_pages(papers, line_of), f"{len(papers)} papers, by title, each with its citation key.\n")
     _listing(output, environment, "Data quality", _quality_pages(report, line_of), render(environment, "quality.md.j2", **context))
     _home(output, environment, context, papers, topics, by_topic)
     output.add(f"{PAGES_DIR}/topics/index.md", render(environment, "topics.md.j2", **context))
@@ -244,7 +245,7 @@ def _tag_index(tag_counter: Counter[str], tag_slug: dict[str, str], tag_page: di
 
 def _year_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage]:
     by_year: dict[int | None, list[Paper]] = defaultdict(list)
-    for paper in papers:
+    for paper in sorted(papers, key=newest_first):  # within a year, newest first
         by_year[paper.year].append(paper)
     sections = [
         Section(f"year-{year}", str(year), tuple(line_of[p.key] for p in by_year[year]))
@@ -255,11 +256,13 @@ def _year_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPag
     return paginate_sections("years", sections, group_of=lambda section: section.anchor.removeprefix("year-"))
 
 
-def _key_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage]:
+def _title_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage]:
+    """All papers by title (and their citation keys), under the title's first letter."""
     by_letter: dict[str, list[str]] = defaultdict(list)
-    for paper in papers:  # sorted by key already
-        letter = paper.key[:1].upper() if paper.key[:1].isalpha() else "#"
-        by_letter[letter].append(f"`{paper.key}` {line_of[paper.key]}")
+    for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.key.lower())):
+        initial = next((char for char in unicodedata.normalize("NFKD", paper.title) if char.isalnum()), "#").upper()
+        letter = initial if "A" <= initial <= "Z" else "#"
+        by_letter[letter].append(f"{line_of[paper.key]} · `{paper.key}`")
     sections = [
         Section(f"letter-{letter.lower() if letter != '#' else 'other'}", letter, tuple(lines))
         for letter, lines in sorted(by_letter.items())

@@ -310,3 +310,17 @@ def test_inputs_outside_the_project_are_shown_relative_to_it(inputs: Path) -> No
     project.mkdir()
     result = read_inputs(["../papers/sub/"], project, 2025)
     assert sorted(str(r.source) for r in result.records) == ["../papers/sub/b.bib:1", "../papers/sub/c.yaml:1"]
+
+
+def test_all_papers_are_listed_by_title_and_each_year_newest_first(built: tuple[Path, Report]) -> None:
+    root, report = built
+    listing = (root / "docs" / "review" / "papers.md").read_text(encoding="utf-8")
+    titles = [report.papers[[p.key for p in report.papers].index(key)].title for key in re.findall(r"#p-[^)]*\) · [^`]*`([^`]+)`", listing)]
+    assert len(titles) == len(report.papers)
+    lettered = [title.casefold() for title in titles if "A" <= next(c for c in unicodedata.normalize("NFKD", title) if c.isalnum()).upper() <= "Z"]
+    assert lettered == sorted(lettered)
+    years = (root / "docs" / "review" / "years.md").read_text(encoding="utf-8")
+    section = years.split("## 2025", 1)[1].split("\n## ", 1)[0]
+    months = re.findall(r"\) · (\w{3}) 2025", section)
+    order = ["Dec", "Nov", "Oct", "Sep", "Aug", "Jul", "Jun", "May", "Apr", "Mar", "Feb", "Jan"]
+    assert months and months == sorted(months, key=order.index), months
