@@ -491,3 +491,18 @@ def test_a_listing_heading_without_a_year_ends_the_year_of_the_one_before() -> N
 )
 def test_a_last_abstract_ending_in_a_link_formula_or_number_is_not_reported_as_cut(ending: str) -> None:
     assert read_dump(dump("Good One", "", ABSTRACT, "", "Last One", "", f"{OTHER_ABSTRACT} Our {ending}")).problems == []
+
+
+@pytest.mark.parametrize(
+    ("written", "link"),
+    [
+        ("Code: https://github.com/wenhaoli-xmu/seco{here}.", "https://github.com/wenhaoli-xmu/seco"),
+        ("See https://llm-stacking.github.io/{https://llm-stacking.github.io/}.", "https://llm-stacking.github.io/"),
+        ("As in https://en.wikipedia.org/wiki/Foo_(bar) today.", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("(Code at https://github.com/a/b.)", "https://github.com/a/b"),
+    ],
+)
+def test_links_in_an_abstract_end_where_the_link_does(written: str, link: str) -> None:
+    abstract = "We propose a method that trains large models faster on many machines and reports results. " + written
+    records, _ = read(dump("A Method", "", abstract))
+    assert records[0].urls == (link,)

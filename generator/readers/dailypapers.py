@@ -45,7 +45,10 @@ _DATES = (  # `Jun 16, 2020`, `Oct 23`, `16 Jun 2020`, `2020-06-16`, each maybe 
 # Listing headings that are no single day: `January 2025`, `Week 2, 2025`, `Jan 6 - Jan 12`.
 _LISTING_PERIOD = re.compile(rf"^(?:{_MONTH} \d{{4}}|Week \d{{1,2}}(?:, \d{{4}})?|{_MONTH} \d{{1,2}} ?[-–] ?(?:{_MONTH} )?\d{{1,2}}(?:, \d{{4}})?)$")
 _AUTHORS = re.compile(r"^•\s*(\d+)\s+authors?$")
-_URL = re.compile(r"https?://[^\s)\]>\"']+")
+# A link in an abstract: it ends at a space, a quote, an unmatched bracket or a brace (the
+# rest of a LaTeX `\href{url}{text}` scraped with it), and keeps a bracketed part of its
+# own (`wiki/Foo_(bar)`).
+_URL = re.compile(r"https?://(?:[^\s()\[\]{}<>\"'\\|]|\([^\s(){}]*\))+")
 # An abstract is prose: long, or at least a sentence. A title is a short single line.
 _MIN_ABSTRACT_WORDS = 25
 _MAX_TITLE_LINES = 3  # a long title wrapped when copied
@@ -311,7 +314,7 @@ def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, ye
     original_title = " ".join(title_block.lines)
     abstract = display_text(abstract_block.text)
     date = meta.date
-    urls = tuple(dict.fromkeys(url.rstrip(".,;") for url in _URL.findall(abstract)))
+    urls = tuple(dict.fromkeys(url.rstrip(".,;:!?") for url in _URL.findall(abstract)))
     return Record(
         source=Source(path, title_block.line),
         kind=SourceKind.LISTING,
