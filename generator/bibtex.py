@@ -72,6 +72,7 @@ from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import unicode_to_latex
 
 from generator.keys import STOPWORDS
+from generator.links import is_about_the_paper
 from generator.models import Paper, Problem, Severity
 from generator.normalize import clean_whitespace
 from generator.readers.bibtex import is_field_name, latex_to_text
@@ -367,8 +368,9 @@ def generated_fields(paper: Paper) -> list[Field]:
 
 
 def _main_url(paper: Paper) -> str:
-    if paper.urls:
-        return paper.urls[0]
+    """The paper's own page for `url`: its first link that is not code or a talk, else its arXiv page."""
+    if own := next((url for url in paper.urls if is_about_the_paper(url)), ""):
+        return own
     return f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else ""
 
 

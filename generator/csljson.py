@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.dataset import json_array_parts
+from generator.links import is_about_the_paper
 from generator.models import Paper
 from generator.normalize import clean_whitespace
 from generator.readers.bibtex import latex_to_text, people
@@ -73,7 +74,7 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     optional = {
         "abstract": text(paper.abstract),
         "DOI": text(paper.doi),
-        "URL": text(urls[0]) if urls else "",
+        "URL": next((text(url) for url in urls if is_about_the_paper(url)), ""),
         "container-title": text(paper.venue),
         "volume": details.get("volume", ""),
         # A journal's number is its issue; a report's is the report's own number.

@@ -25,6 +25,7 @@ from generator.config import Config, slugify
 from generator.csljson import csl_json_parts
 from generator.dataset import papers_json_parts
 from generator.layout import ListingPage, Section, TopicPart, anchor_pages, paginate_sections, split_topic
+from generator.links import link_label
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
 from generator.parallel import PARALLEL_FROM, fork_imap, fork_map
@@ -50,7 +51,7 @@ def safe_url(url: str) -> str:
 
 def find_links(paper: Paper) -> list[tuple[str, str]]:
     """Where to read the paper: its own URLs when known, else title searches."""
-    own = [("Link", url) for url in map(safe_url, paper.urls) if url][:3]
+    own = [(link_label(url), url) for url in map(safe_url, paper.urls) if url][:3]
     if paper.arxiv_id:
         own.insert(0, ("arXiv", f"https://arxiv.org/abs/{quote(paper.arxiv_id, safe='./')}"))
     if paper.doi:

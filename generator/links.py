@@ -1,0 +1,54 @@
+"""What a paper's links are: its own page, its code, a video.
+
+Links from a listing are the ones its abstract mentions, which are mostly code and project
+pages, not the paper. A citation's `url` should point at the paper, and a page should say
+where a link goes, so links are told apart by their host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+# Hosts whose links are code, models, data or talks about a paper, never the paper itself.
+_KINDS = {
+    "github.com": "Code",
+    "gitlab.com": "Code",
+    "bitbucket.org": "Code",
+    "huggingface.co": "Hugging Face",
+    "youtube.com": "Video",
+    "youtu.be": "Video",
+    "vimeo.com": "Video",
+}
+# Hosts whose links are the paper.
+_PAPER_HOSTS = {
+    "arxiv.org": "arXiv",
+    "doi.org": "DOI",
+    "openreview.net": "OpenReview",
+    "aclanthology.org": "ACL Anthology",
+    "proceedings.neurips.cc": "NeurIPS",
+    "papers.nips.cc": "NeurIPS",
+    "proceedings.mlr.press": "PMLR",
+    "dl.acm.org": "ACM",
+    "ieeexplore.ieee.org": "IEEE",
+    "link.springer.com": "Springer",
+}
+
+
+def host(url: str) -> str:
+    """The host without `www.`: "github.com"; empty for a link that has none."""
+    try:
+        name = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed port or IPv6 literal
+        return ""
+    return name.removeprefix("www.")
+
+
+def link_label(url: str) -> str:
+    """What a link is, to show beside it: "Code", "Video", "arXiv", else its host."""
+    name = host(url)
+    return _KINDS.get(name) or _PAPER_HOSTS.get(name) or name or "Link"
+
+
+def is_about_the_paper(url: str) -> bool:
+    """Whether a link may stand for the paper in a citation: not code, models or a talk."""
+    return host(url) not in _KINDS
