@@ -343,7 +343,7 @@ def _balanced(value: str, escapes_count: bool) -> bool:
 
 
 def generated_fields(paper: Paper) -> list[Field]:
-    fields = [Field("title", _braced(latex_title(paper.title)))]
+    fields = [Field("title", _braced(latex_title(paper.title, proper_names(paper.abstract))))]
     if paper.authors:
         fields.append(Field("author", _braced(author_list(paper))))
     else:
@@ -409,18 +409,34 @@ def latex_text(text: str) -> str:
     return _encode(clean_whitespace(text))
 
 
-def latex_title(title: str) -> str:
-    """`latex_text`, with words that styles must not lowercase protected by braces."""
+def latex_title(title: str, names: frozenset[str] = frozenset()) -> str:
+    """`latex_text`, with words that styles must not lowercase protected by braces: those
+    `needs_protection` picks, and `names`, the capitalised words the abstract writes as
+    names (`proper_names`)."""
     title = clean_whitespace(title)
     parts: list[str] = []  # joined by join_encoded: a gap's dash may meet the next gap's
     position = 0
     for match in _WORD.finditer(title):
         parts.append(_encode(title[position : match.start()]))
         word = _encode(match[0])
-        parts.append(_braced(word) if needs_protection(match[0]) else word)
+        parts.append(_braced(word) if needs_protection(match[0]) or match[0] in names else word)
         position = match.end()
     parts.append(_encode(title[position:]))
     return join_encoded(parts)
+
+
+# A capitalised word alone inside a sentence: after a lowercase word or a comma (not a
+# full stop), and not beside another capitalised word ("Large Language Models (LLMs)" is
+# a phrase in Title Case, not three names).
+_NAME_IN_SENTENCE = re.compile(r"(?<![\w-])[a-z][a-z0-9]*[,;]? ([A-Z][a-z]+)\b(?![-\s]*[A-Z]|-)")
+
+
+def proper_names(abstract: str) -> frozenset[str]:
+    """Words an abstract only ever writes capitalised, alone inside its sentences, such as
+    "Adam", "Gaussian" or "Bayesian": names, which a title's Title Case cannot tell from
+    other words and which a style that lowercases titles must leave alone."""
+    lowercase = set(re.findall(r"\b[a-z]+\b", abstract))
+    return frozenset(word for word in _NAME_IN_SENTENCE.findall(abstract) if word.lower() not in lowercase)
 
 
 def needs_protection(word: str) -> bool:

@@ -20,6 +20,7 @@ from generator.bibtex import (
     latex_text,
     latex_title,
     needs_protection,
+    proper_names,
     unencodable_problems,
     url_value,
 )
@@ -374,3 +375,15 @@ def test_text_without_a_latex_form_is_kept_and_reported() -> None:
     assert "基于深度学习的模型压缩" in entry and "张三" in entry and "?" not in entry
     [problem] = unencodable_problems([paper, make_paper("Plain ASCII", key="plain")])
     assert "chinese2023" in problem.message and "基" in problem.message
+
+
+def test_names_the_abstract_writes_capitalised_stay_capitalised_in_the_title() -> None:
+    abstract = (
+        "We train with Adam, and unlike plain Adam our method uses Gaussian noise and Bayesian updates. "
+        "Large Language Models (LLMs) are costly. Training on the Frontier supercomputer helps training."
+    )
+    assert proper_names(abstract) == {"Adam", "Gaussian", "Bayesian", "Frontier"}
+    paper = make_paper("1-bit Adam: Gaussian and Bayesian Training on Frontier for Large Language Models", key="adam", abstract=abstract)
+    title = parse(bibtex_entry(paper)).entries[0]["title"]
+    assert all(f"{{{name}}}" in title for name in ("Adam", "Gaussian", "Bayesian", "Frontier"))
+    assert "{Large}" not in title and "{Training}" not in title
