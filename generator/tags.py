@@ -320,7 +320,19 @@ def key_phrases(
                 used_words.update(folded)
                 yield form
 
-    tiers = (subjects(2, True), subjects(2, False), subjects(1, True), subjects(1, False))
+    def own_title_phrases() -> Iterator[str]:
+        """Phrases of the paper's own title its abstract repeats: its subject, shared or not."""
+        for index in row.indices[order]:
+            term = str(terms[index])
+            if " " in term and term in title_terms and len(written.get(term, ())) and sum(written[term].values()) >= 2:
+                form = " ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split())
+                folded = {fold(word) for word in form.split()}
+                if is_topical_phrase(form) and not folded & used_words and _used_as_subject(form, text):
+                    used_words.update(folded)
+                    yield form
+
+    title_terms = written_forms(paper.title)
+    tiers = (own_title_phrases(), subjects(2, True), subjects(2, False), subjects(1, True), subjects(1, False))
     return list(islice(chain.from_iterable(tiers), limit))
 
 
@@ -393,15 +405,20 @@ def tag_papers(
     candidates = [(given, phrases, max(MIN_TAGS - len({fold(tag) for tag in given}), 0)) for given, phrases in fork_map(candidates_of, range(len(papers)))]
     # The tags each paper would get on its own; a key phrase another paper gets is shared.
     support = Counter(key for given, phrases, wanted in candidates for key in {fold(tag) for tag in given + phrases[:wanted]})
-    chosen = [choose_tags(given + shared_first(phrases, support)[:wanted], canonical) for given, phrases, wanted in candidates]
+    chosen = [
+        choose_tags(given + shared_first(phrases, support, paper.title)[:wanted], canonical)
+        for paper, (given, phrases, wanted) in zip(papers, candidates)
+    ]
     return one_spelling(chosen, canonical)
 
 
-def shared_first(phrases: list[str], support: Counter[str]) -> list[str]:
-    """Phrases before single words, as `key_phrases` has them, and within each, those that
-    tag another paper (by `support`, how many papers each tags) before the paper's own: a
-    tag only one paper carries indexes nothing. Otherwise in the paper's order."""
-    return sorted(phrases, key=lambda phrase: (" " not in phrase, support[fold(phrase)] < 2))
+def shared_first(phrases: list[str], support: Counter[str], title: str = "") -> list[str]:
+    """Phrases before single words, as `key_phrases` has them; then those the paper's own
+    `title` writes (its subject); then those that tag another paper (by `support`, how
+    many papers each tags) before the paper's alone: a tag only one paper carries indexes
+    nothing. Otherwise in the paper's order."""
+    title = title.casefold()
+    return sorted(phrases, key=lambda phrase: (" " not in phrase, phrase.casefold() not in title, support[fold(phrase)] < 2))
 
 
 def one_spelling(paper_tags: list[tuple[str, ...]], canonical: dict[str, str]) -> list[tuple[str, ...]]:

@@ -159,3 +159,20 @@ def test_words_not_written_as_a_subject_are_not_key_phrases(form: str, text: str
 )
 def test_subjects_as_the_paper_writes_them_are_key_phrases(form: str, text: str):
     assert tags._used_as_subject(form, text)
+
+
+def test_a_phrase_of_the_papers_own_title_is_its_tag_before_a_phrase_other_papers_share():
+    abstracts = [
+        "We transpose batch normalization into layer normalization. Unlike batch normalization, layer normalization works per case; batch normalization needs batches.",
+        "Batch normalization helps. We study batch normalization in deep nets.",
+        "Batch normalization and weight decay: batch normalization again.",
+        "Protein folding with contact maps: contact maps predicted from sequence alignments.",
+        "Contact maps and sequence alignments improve protein folding accuracy.",
+    ]
+    titles = ["Layer Normalization", "Batch norm study", "Decay and norms", "Folding", "Contact maps"]
+    papers = [make_paper(title, key=f"p{n}", abstract=text) for n, (title, text) in enumerate(zip(titles, abstracts))]
+    corpus = count_corpus([paper_text(p) for p in papers])
+    _, matrix = corpus.weighted()
+    titles_counted = corpus.counter.transform([p.title for p in papers])
+    found = tags.tag_papers(papers, (), matrix, corpus.terms, tags.document_frequency(titles_counted))
+    assert found[0][0] == "layer normalization", found[0]
