@@ -70,11 +70,17 @@ def test_every_paper_gets_two_to_six_tags_from_key_phrases_when_no_family_matche
         "Contact maps and sequence alignments improve protein folding accuracy.",
     ]
     papers = [make_paper(f"Paper {n}", key=f"p{n}", abstract=text) for n, text in enumerate(abstracts)]
-    corpus = count_corpus([paper_text(p) for p in papers])
-    _, matrix = corpus.weighted()
-    found = tags.tag_papers(papers, (), matrix, corpus.terms)
+    found = tag_corpus(papers)
     assert all(tags.MIN_TAGS <= len(t) <= tags.MAX_TAGS for t in found), found
     assert all(tags.is_topical_phrase(tag) for t in found for tag in t)
+
+
+def tag_corpus(papers) -> list[tuple[str, ...]]:
+    """Each paper's tags, counted and weighted as the analysis does."""
+    corpus = count_corpus([paper_text(p) for p in papers])
+    _, matrix = corpus.weighted()
+    titles = corpus.counter.transform([p.title for p in papers])
+    return tags.tag_papers(papers, (), matrix, corpus.terms, tags.document_frequency(titles))
 
 
 def _key_phrases_of(papers, index: int, taken: tuple[str, ...] = (), spellings: dict[str, str] | None = None) -> list[str]:
@@ -129,9 +135,7 @@ def test_tagging_prefers_key_phrases_that_index_more_than_one_paper():
         "Weather forecasts from satellite images.",
     ]
     papers = [make_paper(f"Paper {n}", key=f"p{n}", abstract=text) for n, text in enumerate(abstracts)]
-    corpus = count_corpus([paper_text(p) for p in papers])
-    _, matrix = corpus.weighted()
-    found = tags.tag_papers(papers, (), matrix, corpus.terms)
+    found = tag_corpus(papers)
     # "edge weights" and "citation counts" weigh most in the first paper, but no other paper is tagged with them
     assert all("graph sampling" in t for t in found[:3]), found
 
@@ -171,8 +175,5 @@ def test_a_phrase_of_the_papers_own_title_is_its_tag_before_a_phrase_other_paper
     ]
     titles = ["Layer Normalization", "Batch norm study", "Decay and norms", "Folding", "Contact maps"]
     papers = [make_paper(title, key=f"p{n}", abstract=text) for n, (title, text) in enumerate(zip(titles, abstracts))]
-    corpus = count_corpus([paper_text(p) for p in papers])
-    _, matrix = corpus.weighted()
-    titles_counted = corpus.counter.transform([p.title for p in papers])
-    found = tags.tag_papers(papers, (), matrix, corpus.terms, tags.document_frequency(titles_counted))
+    found = tag_corpus(papers)
     assert found[0][0] == "layer normalization", found[0]
