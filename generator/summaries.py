@@ -322,7 +322,10 @@ _METHOD_LEAD_IN = re.compile(rf"^{_METHOD_WORDS}\b[^;]{{0,300}}?,\s+(?=(?:we|thi
 
 
 MIN_WORDS = 8
-_ENUMERATION = r"(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)"
+_ENUMERATION = (
+    r"(?:(?:,|:|;| —)\s+(?:that|which|where|whereby|including|such as|e\.g\.|i\.e\.|namely)?\s*\(?(?:i|1|a)\)"
+    r"|\s(?:by|with|via|through)\s+\(?(?:i|1)\))"  # "… in TTS by 1) training …"
+)
 _DETAIL = re.compile(_ENUMERATION + r"|,\s+(?:which|where|whereby|including|such as)\b|;\s+(?:we|it|this|our)\b")
 _ENUMERATION_START = re.compile(_ENUMERATION)
 
@@ -386,15 +389,30 @@ def trim(sentence: str, max_words: int = MAX_WORDS) -> str:
     detail = _DETAIL.search(sentence)
     if detail and MIN_WORDS <= len(sentence[: detail.start()].split()) <= max_words:
         return sentence[: detail.start()].rstrip(",;:( ") + " …"
-    cut = " ".join(words[:max_words])
-    opened = cut.rfind(" (")
-    if opened > len(cut) // 2 and ")" not in cut[opened:]:
-        cut = cut[:opened]  # "with various model sizes (8B, 70B …": the aside goes whole
+    cut = _without_open_aside(" ".join(words[:max_words]))
     # End at the last clause boundary in the second half, not mid-phrase.
     boundary = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "), cut.rfind(" ("))
     if boundary > len(cut) // 2:
-        cut = cut[:boundary]
+        cut = _without_open_aside(cut[:boundary])
     return cut.rstrip(",;:( ") + " …"
+
+
+def _without_open_aside(cut: str) -> str:
+    """A cut that would leave a bracket open ("with various model sizes (8B, 70B …") loses
+    the aside whole, if enough is left."""
+    opened = _unclosed_bracket(cut)
+    return cut[:opened] if opened is not None and len(cut[:opened].split()) >= MIN_WORDS else cut
+
+
+def _unclosed_bracket(text: str) -> int | None:
+    """Where the first bracket `text` leaves open starts, if any."""
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            opened.append(index)
+        elif char == ")" and opened:
+            opened.pop()
+    return opened[0] if opened else None
 
 
 def short_name(title: str) -> str:

@@ -104,6 +104,8 @@ def test_a_tldr_drops_the_setting_before_we(sentence: str, expected: str) -> Non
 def test_a_tldr_stops_before_an_enumeration() -> None:
     sentence = "We introduce FSMoE, a flexible training system with three novel techniques: 1) unified abstraction, 2) online profiling."
     assert summaries.trim(sentence) == "We introduce FSMoE, a flexible training system with three novel techniques …"
+    sentence = "We propose FastSpeech 2, which better solves the one-to-many mapping problem in TTS by 1) training with ground truth, and 2) adding pitch."
+    assert summaries.trim(sentence) == "We propose FastSpeech 2, which better solves the one-to-many mapping problem in TTS …"
 
 
 @pytest.mark.parametrize(
@@ -231,6 +233,10 @@ def test_a_cut_tldr_leaves_out_an_aside_it_would_cut_in_two() -> None:
         " with various model sizes (8B, 70B, and 405B parameters) on GPU clusters ranging from a handful to thousands of devices."
     )
     assert summaries.trim(sentence, max_words=21) == (
+        "We present LlamaRL, a fully distributed asynchronous RL framework for efficient training of large LLMs with various model sizes …"
+    )
+    # the aside closes within the words kept, but the last comma before the cut is inside it
+    assert summaries.trim(sentence, max_words=33) == (
         "We present LlamaRL, a fully distributed asynchronous RL framework for efficient training of large LLMs with various model sizes …"
     )
 
