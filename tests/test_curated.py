@@ -316,3 +316,10 @@ def test_a_lone_surrogate_from_a_yaml_escape_becomes_a_replacement_character() -
     records, _, _ = read_curated("list.yml", 'papers:\n  - title: "A \\uD800 paper"\n    note: "n\\uDC00"\n')
     assert records[0].original_title == "A \ufffd paper" and records[0].note == "n\ufffd"
     records[0].original_title.encode("utf-8")  # what every later stage does
+
+
+def test_braced_names_are_names_and_others_means_more_authors() -> None:
+    text = 'papers:\n  - title: T\n    authors: ["{OpenAI}", "Ada Lovelace", others]\n  - title: U\n    authors: ["{Google DeepMind}"]\n'
+    records, _, problems = read_curated("list.yml", text)
+    assert [(r.authors, r.author_count) for r in records] == [(("OpenAI", "Ada Lovelace"), 3), (("Google DeepMind",), 1)]
+    assert not problems

@@ -271,6 +271,14 @@ def _strings(values: dict[str, Any], name: str, source: Source, problems: list[P
     return tuple(s for item in items if isinstance(item, str) and (s := clean_whitespace(item)))
 
 
+def _unbraced(name: str) -> str:
+    """`{OpenAI}`, BibTeX's way to say "one name, as written", is the name OpenAI: the
+    braces are not part of it."""
+    while name.startswith("{") and name.endswith("}") and "}" not in name[1:-1] and "{" not in name[1:-1]:
+        name = name[1:-1].strip()
+    return name
+
+
 def _links(values: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[str, ...]:
     raw = values.get("links")
     links = list(raw.values()) if isinstance(raw, dict) else list(_strings(values, "links", source, problems))
@@ -312,7 +320,9 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
     if not display_text(title):
         rejects.add(source, "curated paper has no `title`; skipped")
         return None
-    authors = _strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR)
+    named = [_unbraced(name) for name in _strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR)]
+    authors = tuple(name for name in named if name and name.lower() != "others")
+    truncated = len(authors) < len(named)  # BibTeX's `and others`: more authors than named
     arxiv = normalize_arxiv_id(_scalar(values, "arxiv", source, problems))
     links = _links(values, source, problems)
     return Record(
@@ -322,7 +332,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
         original_title=title,
         abstract=_text(values, "abstract", source, problems),
         authors=authors,
-        author_count=len(authors) or None,
+        author_count=len(authors) + truncated if authors else None,
         organization=_text(values, "organization", source, problems),
         year=_int(values, "year", source, problems, 1000, 2999),
         month=_int(values, "month", source, problems, 1, 12),
