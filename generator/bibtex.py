@@ -560,21 +560,33 @@ def _ascii_fallback(char: str) -> str:
 
 
 def unencodable_problems(papers: list[Paper]) -> list[Problem]:
-    """A warning for each paper whose BibTeX entry keeps characters as UTF-8 (`unencodable`)."""
+    """A warning for each paper whose BibTeX entry keeps characters as UTF-8 (`unencodable`),
+    naming the fields, at the BibTeX entry when they are the user's own fields."""
     problems = []
     for paper in papers:
         if kept := unencodable(paper):
-            message = f"BibTeX entry {paper.key}: {kept!r} has no LaTeX form that pdflatex can typeset without a package; kept as UTF-8, so citing it needs XeLaTeX, LuaLaTeX or a CJK package"
-            problems.append(Problem(paper.sources[0], message, Severity.WARNING))
+            fields = ", ".join(kept)
+            characters = "".join(dict.fromkeys("".join(kept.values())))
+            message = (
+                f"BibTeX entry {paper.key}: {characters!r} in {fields} has no LaTeX form that pdflatex can typeset without a"
+                " package; kept as UTF-8, so citing it needs XeLaTeX, LuaLaTeX or a CJK package"
+            )
+            own_fields = {name for name, _ in paper.bibtex_fields}
+            bib = next((source for source in paper.sources if source.path.lower().endswith(".bib")), None)
+            problems.append(Problem(bib if bib and own_fields & set(kept) else paper.sources[0], message, Severity.WARNING))
     return problems
 
 
-def unencodable(paper: Paper) -> str:
-    """The characters of the paper's BibTeX entry that LaTeX cannot write without a
-    package (kept as UTF-8 by `_ascii_fallback`), in order of appearance."""
-    texts = [paper.title, paper.venue, paper.organization, *paper.authors, *(value for _, value in paper.bibtex_fields)]
-    found = {char: None for text in texts for char in text if not char.isascii() and not latex_char(char).isascii()}
-    return "".join(found)
+def unencodable(paper: Paper) -> dict[str, str]:
+    """By field, the characters of the paper's BibTeX entry that LaTeX cannot write without
+    a package (kept as UTF-8 by `_ascii_fallback`), in order of appearance."""
+    fields = [("title", paper.title), ("author", " ".join(paper.authors)), ("venue", paper.venue), ("organization", paper.organization)]
+    fields += [(name, value) for name, value in paper.bibtex_fields if name not in ("title", "author")]
+    kept = {}
+    for name, text in fields:
+        if found := "".join(dict.fromkeys(char for char in text if not char.isascii() and not latex_char(char).isascii())):
+            kept[name] = found
+    return kept
 
 
 def url_value(url: str) -> str:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 # Hosts whose links are code, models, data or talks about a paper, never the paper itself.
 _KINDS = {
     "github.com": "Code",
+    "githubusercontent.com": "Code",
     "gitlab.com": "Code",
     "bitbucket.org": "Code",
     "huggingface.co": "Hugging Face",
@@ -35,20 +36,26 @@ _PAPER_HOSTS = {
 
 
 def host(url: str) -> str:
-    """The host without `www.`: "github.com"; empty for a link that has none."""
+    """The host without `www.` or a final dot: "github.com"; empty for a link that has none."""
     try:
         name = (urlsplit(url).hostname or "").lower()
     except ValueError:  # a malformed port or IPv6 literal
         return ""
-    return name.removeprefix("www.")
+    return name.rstrip(".").removeprefix("www.")
+
+
+def _known(name: str, hosts: dict[str, str]) -> str:
+    """The label of `name` or of the domain it is under ("m.youtube.com" is youtube.com's)."""
+    parts = name.split(".")
+    return next((hosts[domain] for domain in (".".join(parts[i:]) for i in range(len(parts) - 1)) if domain in hosts), "")
 
 
 def link_label(url: str) -> str:
     """What a link is, to show beside it: "Code", "Video", "arXiv", else its host."""
     name = host(url)
-    return _KINDS.get(name) or _PAPER_HOSTS.get(name) or name or "Link"
+    return _known(name, _KINDS) or _known(name, _PAPER_HOSTS) or name or "Link"
 
 
 def is_about_the_paper(url: str) -> bool:
     """Whether a link may stand for the paper in a citation: not code, models or a talk."""
-    return host(url) not in _KINDS
+    return not _known(host(url), _KINDS)

@@ -25,7 +25,7 @@ class Overview:
 
 def claim_strength(claim: str) -> float:
     """How big a claim is, on one scale (50% less ≈ 2.5×); a range counts by its low end."""
-    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", claim.split(" ")[0])]
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", claim.split(" ")[0].replace(",", ""))]  # "1,000×"
     value = min(numbers) if numbers else 0.0
     return value if "×" in claim.split(" ")[0] else value / 20
 

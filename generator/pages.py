@@ -260,7 +260,7 @@ def _year_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPag
 def _title_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPage]:
     """All papers by title (and their citation keys), under the title's first letter."""
     by_letter: dict[str, list[str]] = defaultdict(list)
-    for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.key.lower())):
+    for paper in sorted(papers, key=lambda p: (_sort_text(p.title), p.key.lower())):
         initial = next((char for char in unicodedata.normalize("NFKD", paper.title) if char.isalnum()), "#").upper()
         letter = initial if "A" <= initial <= "Z" else "#"
         by_letter[letter].append(f"{line_of[paper.key]} · `{paper.key}`")
@@ -269,6 +269,11 @@ def _title_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPa
         for letter, lines in sorted(by_letter.items())
     ]
     return paginate_sections("papers", sections, group_of=lambda section: section.anchor.removeprefix("letter-"), sort_groups=True)
+
+
+def _sort_text(title: str) -> str:
+    """A title as an index orders it: "École …" among the E's, not after them."""
+    return "".join(char for char in unicodedata.normalize("NFKD", title.casefold()) if not unicodedata.combining(char))
 
 
 def _quality_pages(report: Report, line_of: dict[str, str]) -> list[ListingPage]:

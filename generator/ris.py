@@ -10,6 +10,7 @@ name is not a person's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from generator.csljson import bibtex_details, date_parts, keywords, names, notes, paper_urls, text
@@ -57,9 +58,9 @@ def ris_record(paper: Paper) -> str:
         lines.append(("PY", f"{paper.year:04d}"))
         lines.append(("DA", ris_date(paper)))
     details = bibtex_details(paper)
-    first_page, _, last_page = details.get("pages", "").replace("–", "-").partition("-")
+    first_page, last_page = page_range(details.get("pages", ""))
     lines += [("T2", text(paper.venue)), ("AB", text(paper.abstract)), ("DO", text(paper.doi))]
-    lines += [("VL", details.get("volume", "")), ("IS", details.get("number", "")), ("SP", first_page.strip()), ("EP", last_page.strip("- "))]
+    lines += [("VL", details.get("volume", "")), ("IS", details.get("number", "")), ("SP", first_page), ("EP", last_page)]
     lines += [("PB", details.get("publisher") or details.get("school") or details.get("institution", "")), ("CY", details.get("address", ""))]
     lines += [("ET", details.get("edition", "")), ("SN", details.get("isbn") or details.get("issn", "")), ("T3", details.get("series", ""))]
     lines += [("UR", text(url)) for url in paper_urls(paper)]
@@ -67,6 +68,17 @@ def ris_record(paper: Paper) -> str:
     lines += [("N1", note) for note in notes(paper)]
     body = "".join(f"{tag}  - {value}{EOL}" for tag, value in lines if value)
     return f"{body}ER  - {EOL}"
+
+
+_PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """First and last page of a range ("123--145", "xii–xx"); anything else ("1--10,
+    20--30", "e1234") is the first page as written, with no last."""
+    if found := _PAGE_RANGE.match(pages):
+        return found[1], found[2]
+    return pages.strip(), ""
 
 
 def ris_date(paper: Paper) -> str:

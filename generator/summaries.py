@@ -184,9 +184,12 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _SHORT_NAME = re.compile(r"^([A-Z0-9][\w.\-²³+]*(?: [A-Z0-9][\w.\-]*)?)\s*:")
-# A number (or range: "1.1-3x", "1.48x-12.1x"), its unit and the word saying what changed.
+# A number ("1,000", "3.25") or a range written without spaces ("1.1-3x", "1.48x-12.1x",
+# "4--5x"), its unit and the word saying what changed. A number after a hyphen is part of
+# a name ("Llama-2"), and one before " - " is no range's start ("2023 - 50% faster").
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?"
 _CLAIM = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s?(?:×|x))?(?:\s?(?:-{1,2}|–)\s?(\d+(?:\.\d+)?))?\s?(×|x\b|%|times\b)\s*"
+    rf"(?<![\w.,-])({_NUMBER})(?:(?:×|x)?(?:-{{1,2}}|–)({_NUMBER}))?\s?(×|x\b|%|times\b)\s*"
     r"(lower|less|fewer|more|higher|faster|smaller|larger|reduction|speed-?ups?|improvement|increase|decrease|savings?|compression|throughput|memory|accuracy|cheaper|better|boost)\b",
     re.I,
 )
@@ -196,16 +199,25 @@ CLAIM_WORDS = 4  # what the change is of: "higher estimated throughput per dolla
 _CLAIM_STOPS = frozenset(  # a word list reads better as text
     """
     than compared versus vs with while when and or on over against for at by as under the a an
-    its their our both from to relative without respectively using which that
+    its their our both from to relative without respectively using which that but
     """.split()  # noqa: SIM905
 )
 _CLAIM_CONNECTORS = frozenset({"in", "of", "per"})  # inside a claim, never at its end
-# A claim reports a gain: more of a cost ("30× more compute" a baseline used) or less of a
-# quality ("50% less efficient") is the paper's comparison, not its result.
+# A claim reports a gain. More of a cost ("30× more compute" a baseline used, "2× higher
+# perplexity") or less of a quality ("50% less efficient", "10% reduction in accuracy") is
+# a comparison or a price, not the paper's result; so is a measure named without a change
+# ("98% accuracy") or with a loss ("1% accuracy drop").
 _UP = frozenset({"more", "higher", "larger", "increase"})
-_DOWN = frozenset({"less", "lower", "fewer", "decrease"})
-_COSTS = frozenset({"compute", "memory", "cost", "costs", "parameters", "latency", "time", "energy", "gpus", "gpu", "flops", "tokens", "resources", "storage"})
+_DOWN = frozenset({"less", "lower", "fewer", "decrease", "reduction"})
+_COSTS = frozenset(  # a word list reads better as text
+    """
+    compute memory cost costs parameters latency time energy power consumption gpus gpu flops tokens
+    resources storage steps perplexity error errors loss overhead
+    """.split()  # noqa: SIM905
+)
 _QUALITIES = frozenset({"efficient", "efficiency", "accurate", "accuracy", "quality", "performance", "throughput"})
+_MEASURES = frozenset({"throughput", "memory", "accuracy"})  # a claim only with a change after them
+_GAINS = frozenset({"reduction", "reductions", "savings", "saving", "improvement", "increase", "boost", "gain", "gains", "speedup", "speed-up"})
 
 
 @dataclass(frozen=True)
@@ -456,7 +468,10 @@ def _claim_object(text: str, position: int) -> list[str]:
 
 
 def _is_a_cost(change: str, words: list[str]) -> bool:
+    """Whether a claim is a price or a comparison rather than a gain (see `_COSTS`)."""
     said = {word.lower() for word in words}
+    if change in _MEASURES:  # "4× memory reduction" yes; "98% accuracy", "1% accuracy drop" no
+        return not said & _GAINS
     return (change in _UP and bool(said & _COSTS)) or (change in _DOWN and bool(said & _QUALITIES))
 
 

@@ -24,6 +24,7 @@ from generator.bibtex import (
     unencodable_problems,
     url_value,
 )
+from generator.models import Source
 from generator.normalize import clean_whitespace
 from generator.readers.bibtex import latex_to_text
 
@@ -374,7 +375,19 @@ def test_text_without_a_latex_form_is_kept_and_reported() -> None:
     entry = bibtex_file([paper])
     assert "基于深度学习的模型压缩" in entry and "张三" in entry and "?" not in entry
     [problem] = unencodable_problems([paper, make_paper("Plain ASCII", key="plain")])
-    assert "chinese2023" in problem.message and "基" in problem.message
+    assert "chinese2023" in problem.message and "基" in problem.message and "in title, author" in problem.message
+
+
+def test_unencodable_text_in_a_users_own_field_is_reported_at_their_entry() -> None:
+    paper = make_paper(
+        "Compression",
+        key="wang2023",
+        sources=(Source("papers/a.txt", 7), Source("refs/b.bib", 12)),
+        bibtex_type="article",
+        bibtex_fields=(("title", "Compression"), ("journal", "计算机学报"), ("year", "2023")),
+    )
+    [problem] = unencodable_problems([paper])
+    assert str(problem.source) == "refs/b.bib:12" and "in journal" in problem.message
 
 
 def test_names_the_abstract_writes_capitalised_stay_capitalised_in_the_title() -> None:

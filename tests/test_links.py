@@ -19,6 +19,11 @@ from generator.pages import find_links
         ("https://arxiv.org/abs/2210.17323", "arXiv", True),
         ("https://llm-stacking.github.io/", "llm-stacking.github.io", True),
         ("https://[::1/x", "Link", True),  # malformed: no host to judge by
+        ("https://m.youtube.com/watch?v=x", "Video", False),
+        ("https://gist.github.com/a/b", "Code", False),
+        ("https://raw.githubusercontent.com/a/b/main/x.py", "Code", False),
+        ("https://github.com./a/b", "Code", False),
+        ("https://export.arxiv.org/abs/1", "arXiv", True),
     ],
 )
 def test_links_are_labelled_and_judged_by_host(url: str, label: str, about_the_paper: bool) -> None:

@@ -30,9 +30,10 @@ def test_years_and_undated_papers_are_counted():
 def test_strongest_claims_speak_for_three_papers_and_ranges_count_by_their_low_end():
     papers = [
         make_paper("Fast", key="fast", claims=("88× faster", "54× faster")),
+        make_paper("Thousands", key="thousands", claims=("1,000× fewer tokens",)),
         make_paper("Range", key="range", claims=("1.48–12.1× higher throughput",)),
         make_paper("Steady", key="steady", claims=("4× memory reduction",)),
         make_paper("Halved", key="halved", claims=("50% less memory",)),
     ]
     claims = [(claim, paper.key) for claim, paper in topic_overview(papers).claims]
-    assert claims == [("88× faster", "fast"), ("4× memory reduction", "steady"), ("50% less memory", "halved")]
+    assert claims == [("1,000× fewer tokens", "thousands"), ("88× faster", "fast"), ("4× memory reduction", "steady")]

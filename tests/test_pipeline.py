@@ -317,7 +317,8 @@ def test_all_papers_are_listed_by_title_and_each_year_newest_first(built: tuple[
     listing = (root / "docs" / "review" / "papers.md").read_text(encoding="utf-8")
     titles = [report.papers[[p.key for p in report.papers].index(key)].title for key in re.findall(r"#p-[^)]*\) · [^`]*`([^`]+)`", listing)]
     assert len(titles) == len(report.papers)
-    lettered = [title.casefold() for title in titles if "A" <= next(c for c in unicodedata.normalize("NFKD", title) if c.isalnum()).upper() <= "Z"]
+    folded = ["".join(c for c in unicodedata.normalize("NFKD", title.casefold()) if not unicodedata.combining(c)) for title in titles]
+    lettered = [title for title in folded if "a" <= next(c for c in title if c.isalnum()) <= "z"]
     assert lettered == sorted(lettered)
     years = (root / "docs" / "review" / "years.md").read_text(encoding="utf-8")
     section = years.split("## 2025", 1)[1].split("\n## ", 1)[0]

@@ -14,7 +14,7 @@ from paper_factory import hostile_titles, make_paper
 
 from generator.csljson import csl_json, csl_name, split_name, text
 from generator.models import Paper
-from generator.ris import ris_file, ris_name
+from generator.ris import page_range, ris_file, ris_name
 
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - .*$")
 # citeproc-py 0.11 bundles this one style (older releases bundled `harvard1`).
@@ -245,3 +245,11 @@ def test_a_json_download_is_a_list_with_one_record_per_line() -> None:
     text = "".join(json_array_parts(iter([{"b": 1, "a": "é—"}, {"c": [2]}]), sort_keys=True))
     assert text == '[\n{"a": "é—", "b": 1},\n{"c": [2]}\n]\n'
     assert json.loads(text) == [{"a": "é—", "b": 1}, {"c": [2]}]
+
+
+@pytest.mark.parametrize(
+    ("pages", "first", "last"),
+    [("123--145", "123", "145"), ("xii–xx", "xii", "xx"), ("1---3", "1", "3"), ("1--10, 20--30", "1--10, 20--30", ""), ("e1234", "e1234", "")],
+)
+def test_ris_splits_a_page_range_and_keeps_anything_else_whole(pages: str, first: str, last: str) -> None:
+    assert page_range(pages) == (first, last)

@@ -211,6 +211,11 @@ def test_a_number_does_not_demote_a_proposal() -> None:
         ("A 4--5x reduction in both model size and time; 6.64% improvement against the best.", ("4–5× reduction", "6.64% improvement")),
         # a cost that rose or a quality that fell is a comparison, not the paper's gain
         ("It beats GPT trained with 30x more compute; FP8 is 50-180% less efficient.", ()),
+        ("At 1% accuracy loss, 3% memory overhead, 2× higher perplexity and 10% reduction in accuracy.", ()),
+        ("It reaches 98% accuracy with 20% higher power consumption and 2× more training steps.", ()),
+        ("It is 1,000x faster, with 4× memory reduction and 20.57× throughput improvement.", ("1,000× faster", "4× memory reduction", "20.57× throughput improvement")),
+        # a number in a name or a year before a dash starts no range
+        ("Llama-2 - 3x faster; in 2023 - 50% faster.", ("3× faster", "50% faster")),
     ],
 )
 def test_quantitative_claims_say_what_changed_and_by_how_much(abstract: str, expected: tuple[str, ...]):
