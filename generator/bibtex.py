@@ -76,6 +76,7 @@ from generator.links import is_about_the_paper
 from generator.models import Paper, Problem, Severity
 from generator.normalize import clean_whitespace
 from generator.readers.bibtex import is_field_name, latex_to_text
+from generator.text import proper_names
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields of a user's entry that are never published: reference managers' bookkeeping, which
@@ -423,20 +424,6 @@ def latex_title(title: str, names: frozenset[str] = frozenset()) -> str:
         position = match.end()
     parts.append(_encode(title[position:]))
     return join_encoded(parts)
-
-
-# A capitalised word alone inside a sentence: after a lowercase word or a comma (not a
-# full stop), and not beside another capitalised word ("Large Language Models (LLMs)" is
-# a phrase in Title Case, not three names).
-_NAME_IN_SENTENCE = re.compile(r"(?<![\w-])[a-z][a-z0-9]*[,;]? ([A-Z][a-z]+)\b(?![-\s]*[A-Z]|-)")
-
-
-def proper_names(abstract: str) -> frozenset[str]:
-    """Words an abstract only ever writes capitalised, alone inside its sentences, such as
-    "Adam", "Gaussian" or "Bayesian": names, which a title's Title Case cannot tell from
-    other words and which a style that lowercases titles must leave alone."""
-    lowercase = set(re.findall(r"\b[a-z]+\b", abstract))
-    return frozenset(word for word in _NAME_IN_SENTENCE.findall(abstract) if word.lower() not in lowercase)
 
 
 def needs_protection(word: str) -> bool:

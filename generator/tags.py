@@ -22,7 +22,7 @@ from scipy.sparse import csr_matrix
 
 from generator.models import Paper
 from generator.parallel import fork_map
-from generator.text import PHRASE_ENDINGS, display_form, usage, written_forms
+from generator.text import PHRASE_ENDINGS, display_form, proper_names, usage, with_proper_names, written_forms
 
 MIN_TAGS, MAX_TAGS = 2, 6
 KEY_PHRASE_CHOICES = 3  # key phrases weighed per paper that lacks tags; the shared ones win
@@ -308,13 +308,20 @@ def key_phrases(
     used_words = {fold(word) for tag in taken for word in tag.split()}
     spellings = spellings or {}
 
+    names = proper_names(paper.abstract)
+
+    def written_as(term: str) -> str:
+        """The term as the paper writes it: canonical spellings, names capitalised ("Bayesian inference")."""
+        form = " ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split())
+        return with_proper_names(form, names)
+
     def subjects(words: int, titled: bool) -> Iterator[str]:
         """Terms of `words` words that name a subject; single words of more than three letters."""
         for index in shared:
             term = str(terms[index])
             if term.count(" ") + 1 != words or term not in written or (titled and not frequency.titles[index]):
                 continue
-            form = " ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split())
+            form = written_as(term)
             folded = {fold(word) for word in form.split()}
             if is_topical_phrase(form) and (words > 1 or len(form) > 3) and not folded & used_words and _used_as_subject(form, text):
                 used_words.update(folded)
@@ -325,7 +332,7 @@ def key_phrases(
         for index in row.indices[order]:
             term = str(terms[index])
             if " " in term and term in title_terms and len(written.get(term, ())) and sum(written[term].values()) >= 2:
-                form = " ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split())
+                form = written_as(term)
                 folded = {fold(word) for word in form.split()}
                 if is_topical_phrase(form) and not folded & used_words and _used_as_subject(form, text):
                     used_words.update(folded)

@@ -363,6 +363,29 @@ def fold_word(word: str) -> str:
     return key[:-1] if len(key) > 3 and key.endswith("s") else key
 
 
+# A capitalised word alone inside a sentence: after a lowercase word or a comma (not a
+# full stop), and not beside another capitalised word ("Large Language Models (LLMs)" is
+# a phrase in Title Case, not three names).
+_NAME_IN_SENTENCE = re.compile(r"(?<![\w-])[a-z][a-z0-9]*[,;]? ([A-Z][a-z]+)\b(?![-\s]*[A-Z]|-)")
+
+
+def proper_names(abstract: str) -> frozenset[str]:
+    """Words an abstract only ever writes capitalised, alone inside its sentences, such as
+    "Adam", "Gaussian" or "Bayesian": names, which a title's Title Case cannot tell from
+    other words and which a style that lowercases titles must leave alone."""
+    lowercase = set(re.findall(r"\b[a-z]+\b", abstract))
+    return frozenset(word for word in _NAME_IN_SENTENCE.findall(abstract) if word.lower() not in lowercase)
+
+
+def with_proper_names(form: str, names: frozenset[str]) -> str:
+    """`form` with the words `names` holds capitalised as they are: "gaussian splatting" →
+    "Gaussian splatting", once `display_form` has lowercased a Title Case title's words."""
+    if not names:
+        return form
+    proper = {name.lower(): name for name in names}
+    return re.sub(r"[A-Za-z]+", lambda word: proper.get(word[0], word[0]), form)
+
+
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")  # LoRA, MoE, GNN; not Title-Case
 
 

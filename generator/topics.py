@@ -41,8 +41,10 @@ from generator.text import (
     fit_corpus,
     fold_word,
     paper_text,
+    proper_names,
     surface_forms,
     usage,
+    with_proper_names,
     word_index,
 )
 
@@ -173,7 +175,8 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
         top_terms = _distinctive_terms(component, terms, surface_forms(members_text))
         if not top_terms:
             continue
-        naming = name_terms(top_terms, members_text, [sample[i].title for i in members])
+        names = proper_names(" ".join(sample[i].abstract for i in members))
+        naming = [with_proper_names(term, names) for term in name_terms(top_terms, members_text, [sample[i].title for i in members])]
         title = _topic_title(naming)
         slug = _unique_slug(slugify(" ".join(naming[:2])), used)
         topics.append(Topic(slug, title, f"Papers about {_join(top_terms[:6])}.", tuple(top_terms)))

@@ -177,3 +177,14 @@ def test_a_phrase_of_the_papers_own_title_is_its_tag_before_a_phrase_other_paper
     papers = [make_paper(title, key=f"p{n}", abstract=text) for n, (title, text) in enumerate(zip(titles, abstracts))]
     found = tag_corpus(papers)
     assert found[0][0] == "layer normalization", found[0]
+
+
+def test_a_name_in_a_key_phrase_keeps_its_capital():
+    abstracts = [
+        "Genetic algorithms speed up cosmological Bayesian inference; the Bayesian inference runs on GPUs.",
+        "We scale Bayesian inference to large data with Bayesian inference on clusters.",
+        "Protein folding with contact maps: contact maps predicted from sequence alignments.",
+        "Contact maps and sequence alignments improve protein folding accuracy.",
+    ]
+    papers = [make_paper(f"Paper {n}", key=f"p{n}", abstract=text) for n, text in enumerate(abstracts)]
+    assert "Bayesian inference" in tag_corpus(papers)[0], tag_corpus(papers)[0]
