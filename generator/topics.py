@@ -75,6 +75,7 @@ COMPLETION_SHARE, COMPLETION_MIN = 0.5, 3
 # align", "aggregate the"), and a modifier when nearly all come straight before a word.
 USAGE_MIN, VERB_SHARE, MODIFIER_SHARE = 2, 0.5, 0.9
 TITLE_USES = 1  # a term in this many of a topic's titles names it before one in fewer
+THIRD_TERM_FROM = 6  # a name's third term is one of its first six terms, or there is none
 # Words frequent enough to shape a topic yet saying nothing about it ("What does … do?").
 _NAME_STOP_WORDS = frozenset({"doe", "does", "did", "make", "mak", "way", "ways", "lot", "thing", "real", "need", "needs"})
 
@@ -233,12 +234,15 @@ def name_terms(top_terms: list[str], text: str, titles: list[str] | None = None)
     Terms that `titles`, the topic's papers' titles, use more than once come first: titles
     name subjects, so "epoch" or "error" names a topic only when nothing else is left."""
     chosen: list[str] = []
-    for term in sorted(top_terms, key=lambda term: " " not in term and _title_uses(term, titles or []) < TITLE_USES) if titles else top_terms:
+    ordered = sorted(top_terms, key=lambda term: " " not in term and _title_uses(term, titles or []) < TITLE_USES) if titles else top_terms
+    for rank, term in enumerate(ordered):
         defined = _defined_as(term, text) or _completed(term, text)  # "CL" is "continual learning" where the papers say so
         term = defined or term
         words = _words(term)
         if is_uninformative(term) or _lone_modifier(term) or _not_a_subject(term, text):
             continue
+        if len(chosen) == 2 and (_lone_word(term) or not tags.is_topical_phrase(term) or rank >= THIRD_TERM_FROM):
+            continue  # a third term must say more than a word: "…, data heterogeneity and pool" reads as noise
         overlapping = [index for index, other in enumerate(chosen) if words & _words(other)]
         if overlapping:
             if defined and len(overlapping) == 1 and _words(chosen[overlapping[0]]) < words:
@@ -253,6 +257,11 @@ def name_terms(top_terms: list[str], text: str, titles: list[str] | None = None)
         if len(chosen) == 3:
             break
     return chosen or top_terms[:3]
+
+
+def _lone_word(term: str) -> bool:
+    """One lowercase word: not a phrase ("token routing"), a name or an acronym ("GShard")."""
+    return " " not in term and term.islower()
 
 
 def _title_uses(term: str, titles: list[str]) -> int:
