@@ -184,13 +184,24 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _SHORT_NAME = re.compile(r"^([A-Z0-9][\w.\-²³+]*(?: [A-Z0-9][\w.\-]*)?)\s*:")
-# A number ("1,000", "3.25") or a range written without spaces ("1.1-3x", "1.48x-12.1x",
-# "4--5x"), its unit and the word saying what changed. A number after a hyphen is part of
-# a name ("Llama-2"), and one before " - " is no range's start ("2023 - 50% faster").
+# A number ("1,000", "3.25") or a range ("1.1-3x", "1.48x-12.1x", "4--5x", "1.53×~20.57×",
+# "5% to 51%"), and its unit. A number after a hyphen is part of a name ("Llama-2"), and a
+# spaced hyphen starts no range ("2023 - 50% faster").
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?"
-_CLAIM = re.compile(
-    rf"(?<![\w.,-])({_NUMBER})(?:(?:×|x)?(?:-{{1,2}}|–)({_NUMBER}))?\s?(×|x\b|%|times\b)\s*"
-    r"(lower|less|fewer|more|higher|faster|smaller|larger|reduction|speed-?ups?|improvement|increase|decrease|savings?|compression|throughput|memory|accuracy|cheaper|better|boost)\b",
+_UNIT = r"×|x\b|%|times\b|-?fold\b|\s?percent\b"
+_AMOUNT = rf"(?<![\w.,-])({_NUMBER})(?:\s?(?:×|x|%))?(?:(?:-{{1,2}}|–|—|\s?~\s?|\s+to\s+)({_NUMBER}))?\s?({_UNIT})"
+# The word saying what changed, after the amount: "3× faster", "11× inference speedup".
+_CHANGES = "lower|less|fewer|more|higher|faster|smaller|larger|longer|cheaper|better|throughput|memory|accuracy"
+_CHANGE_NOUNS = "reductions?|speed-?ups?|improvements?|increases?|decreases?|savings?|compression|boosts?|gains?"
+_NOT_BETWEEN = r"(?!(?:of|the|a|an|in|on|for|to|and|or|with|by|over|than)\b)"  # "50% of the speed-ups" is no claim
+_CLAIM = re.compile(rf"{_AMOUNT}\s*(?:({_CHANGES})|((?:{_NOT_BETWEEN}[A-Za-z][\w-]*\s+){{0,2}}?)({_CHANGE_NOUNS}))\b", re.I)
+# The same said with a verb: "reduces latency by 2.5x", "improves accuracy by 5%".
+_VERB_NOUNS = {"reduc": "reduction", "cut": "reduction", "lower": "reduction", "decreas": "reduction", "sav": "savings",
+               "improv": "improvement", "boost": "improvement", "increas": "increase", "accelerat": "speed-up", "speed": "speed-up"}  # fmt: skip
+_CLAIM_BY_VERB = re.compile(
+    r"\b(reduc|cut|lower|decreas|sav|improv|boost|increas|accelerat|speed)(?:s up|ing up|ed up| up|ups?|ting|ing|es|ed|e|s)?\s+(?:the\s+|our\s+|its\s+)?"
+    r"((?:(?!by\b)[A-Za-z][\w-]*\s+){1,4}?)by\s+(?:up to |about |over |nearly |around |roughly |an average of )?"
+    + _AMOUNT,
     re.I,
 )
 _CLAIM_WORD = re.compile(r"\s+([A-Za-z0-9][\w-]*)")
@@ -199,25 +210,28 @@ CLAIM_WORDS = 4  # what the change is of: "higher estimated throughput per dolla
 _CLAIM_STOPS = frozenset(  # a word list reads better as text
     """
     than compared versus vs with while when and or on over against for at by as under the a an
-    its their our both from to relative without respectively using which that but
+    its their our both from to relative without respectively using which that but across
     """.split()  # noqa: SIM905
 )
 _CLAIM_CONNECTORS = frozenset({"in", "of", "per"})  # inside a claim, never at its end
 # A claim reports a gain. More of a cost ("30× more compute" a baseline used, "2× higher
 # perplexity") or less of a quality ("50% less efficient", "10% reduction in accuracy") is
 # a comparison or a price, not the paper's result; so is a measure named without a change
-# ("98% accuracy") or with a loss ("1% accuracy drop").
-_UP = frozenset({"more", "higher", "larger", "increase"})
+# ("98% accuracy") or with a loss ("1% accuracy drop"), and "larger" or "more" of nothing
+# said ("outperforms models 10× larger"). What a claim is of is its head word, the last
+# before "in", "of" or "per": "memory efficiency" is an efficiency, and "tokens per second" a rate.
+_UP = frozenset({"more", "higher", "larger", "increase", "longer"})
 _DOWN = frozenset({"less", "lower", "fewer", "decrease", "reduction"})
 _COSTS = frozenset(  # a word list reads better as text
     """
     compute memory cost costs parameters latency time energy power consumption gpus gpu flops tokens
-    resources storage steps perplexity error errors loss overhead
+    resources storage steps perplexity error errors loss overhead data samples communication
     """.split()  # noqa: SIM905
 )
-_QUALITIES = frozenset({"efficient", "efficiency", "accurate", "accuracy", "quality", "performance", "throughput"})
+_QUALITIES = frozenset({"efficient", "efficiency", "accurate", "accuracy", "quality", "performance", "throughput", "utilization"})
 _MEASURES = frozenset({"throughput", "memory", "accuracy"})  # a claim only with a change after them
 _GAINS = frozenset({"reduction", "reductions", "savings", "saving", "improvement", "increase", "boost", "gain", "gains", "speedup", "speed-up"})
+_RATES = frozenset({"second", "sec", "s", "hour", "gpu", "dollar", "watt", "step"})
 
 
 @dataclass(frozen=True)
@@ -437,20 +451,31 @@ def short_name(title: str) -> str:
 
 
 def claims(abstract: str, limit: int = 3) -> tuple[str, ...]:
-    """The abstract's quantitative gains, each as the number, what changed and of what, as
-    the authors write it: "3.25× faster in training", "1.48–12.1× higher estimated
-    throughput per dollar", "23% faster BERT pretraining"."""
-    found: list[str] = []
+    """The abstract's quantitative gains, in the order written, each as the amount, what
+    changed and of what, in the authors' words: "3.25× faster in training", "1.48–12.1×
+    higher estimated throughput per dollar", "11× inference speedup", and "2.5× reduction
+    in latency" for "reduces latency by 2.5x"."""
+    found: dict[int, str] = {}
     for match in _CLAIM.finditer(abstract):
+        change = (match[4] or match[6]).lower()
         words = _claim_object(abstract, match.end())
-        if _is_a_cost(match[4].lower(), words):
-            continue
-        number = f"{match[1]}–{match[2]}" if match[2] else match[1]
-        unit = "%" if match[3] == "%" else "×"
-        claim = " ".join([f"{number}{unit}", match[4].lower(), *words])
-        if claim not in found:
-            found.append(claim)
-    return tuple(found[:limit])
+        if not _is_a_cost(change, words):
+            between = match[5].split() if match[5] else []
+            found[match.start()] = " ".join([_amount(match), *between, change, *words])
+    for match in _CLAIM_BY_VERB.finditer(abstract):
+        change = _VERB_NOUNS[match[1].lower()]
+        words = match[2].split()
+        if not _is_a_cost(change, words):
+            found.setdefault(match.start(3), " ".join([_amount(match, 3), change, "in", *words]))
+    ordered = list(dict.fromkeys(found[position] for position in sorted(found)))
+    return tuple(ordered[:limit])
+
+
+def _amount(match: re.Match[str], first: int = 1) -> str:
+    """"3.25×", "1.48–12.1×", "50%": the amount of a claim, from the groups at `first`."""
+    low, high, unit = match[first], match[first + 1], match[first + 2]
+    number = f"{low}–{high}" if high else low
+    return number + ("%" if unit.strip().lower() in ("%", "percent") else "×")
 
 
 def _claim_object(text: str, position: int) -> list[str]:
@@ -469,10 +494,18 @@ def _claim_object(text: str, position: int) -> list[str]:
 
 def _is_a_cost(change: str, words: list[str]) -> bool:
     """Whether a claim is a price or a comparison rather than a gain (see `_COSTS`)."""
-    said = {word.lower() for word in words}
+    said = [word.lower() for word in words]
     if change in _MEASURES:  # "4× memory reduction" yes; "98% accuracy", "1% accuracy drop" no
-        return not said & _GAINS
-    return (change in _UP and bool(said & _COSTS)) or (change in _DOWN and bool(said & _QUALITIES))
+        return not set(said) & _GAINS
+    if change in ("larger", "more") and not said:
+        return True  # "models 10× larger": the size of what it is compared with
+    of = said[1:] if said and said[0] in _CLAIM_CONNECTORS else said  # "reduction in accuracy"
+    cut = next((index for index, word in enumerate(of) if word in _CLAIM_CONNECTORS), len(of))
+    head = of[cut - 1] if cut else ""
+    rate = "per" in said and said[said.index("per") + 1 : said.index("per") + 2] and said[said.index("per") + 1].rstrip("s") in _RATES
+    if rate:
+        return change in _DOWN  # fewer tokens per second is a loss; more is the gain
+    return (change in _UP and head in _COSTS) or (change in _DOWN and head in _QUALITIES)
 
 
 def summarize(paper: Paper) -> Summary:
