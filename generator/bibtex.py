@@ -235,7 +235,7 @@ _FORMAT = _format()
 
 
 def paper_entry(paper: Paper) -> Entry:
-    if paper.bibtex_fields and paper.bibtex_type:
+    if _is_users_entry(paper):
         return Entry(paper.bibtex_type, citation_key(paper), user_fields(paper))
     return Entry("misc", citation_key(paper), generated_fields(paper))
 
@@ -548,32 +548,39 @@ def _ascii_fallback(char: str) -> str:
 
 def unencodable_problems(papers: list[Paper]) -> list[Problem]:
     """A warning for each paper whose BibTeX entry keeps characters as UTF-8 (`unencodable`),
-    naming the fields, at the BibTeX entry when they are the user's own fields."""
+    naming each field and its characters; at the user's own entry when it is theirs."""
     problems = []
     for paper in papers:
         if kept := unencodable(paper):
-            fields = ", ".join(kept)
-            characters = "".join(dict.fromkeys("".join(kept.values())))
+            fields = "; ".join(f"{name} {characters!r}" for name, characters in kept.items())
             message = (
-                f"BibTeX entry {paper.key}: {characters!r} in {fields} has no LaTeX form that pdflatex can typeset without a"
-                " package; kept as UTF-8, so citing it needs XeLaTeX, LuaLaTeX or a CJK package"
+                f"BibTeX entry {paper.key}: {fields}: no LaTeX form that pdflatex can typeset without a package;"
+                " kept as UTF-8, so citing it needs XeLaTeX, LuaLaTeX or a CJK package"
             )
-            own_fields = {name for name, _ in paper.bibtex_fields}
             bib = next((source for source in paper.sources if source.path.lower().endswith(".bib")), None)
-            problems.append(Problem(bib if bib and own_fields & set(kept) else paper.sources[0], message, Severity.WARNING))
+            problems.append(Problem(bib if bib and _is_users_entry(paper) else paper.sources[0], message, Severity.WARNING))
     return problems
 
 
 def unencodable(paper: Paper) -> dict[str, str]:
-    """By field, the characters of the paper's BibTeX entry that LaTeX cannot write without
-    a package (kept as UTF-8 by `_ascii_fallback`), in order of appearance."""
-    fields = [("title", paper.title), ("author", " ".join(paper.authors)), ("venue", paper.venue), ("organization", paper.organization)]
-    fields += [(name, value) for name, value in paper.bibtex_fields if name not in ("title", "author")]
+    """By field of the paper's BibTeX entry as written (the user's own, or the one made for
+    it), the characters LaTeX cannot write without a package (kept as UTF-8 by
+    `_ascii_fallback`), in order of appearance."""
+    if _is_users_entry(paper):
+        fields = [(name, value) for name, value in paper.bibtex_fields if is_published(name)]
+    else:
+        fields = [("title", paper.title), ("author", " ".join(paper.authors)), ("howpublished", paper.venue)]
+        fields += [] if paper.authors else [("note", paper.organization)]
     kept = {}
     for name, text in fields:
         if found := "".join(dict.fromkeys(char for char in text if not char.isascii() and not latex_char(char).isascii())):
             kept[name] = found
     return kept
+
+
+def _is_users_entry(paper: Paper) -> bool:
+    """Whether the paper's BibTeX entry is the user's own, written back (`paper_entry`)."""
+    return bool(paper.bibtex_fields and paper.bibtex_type)
 
 
 def url_value(url: str) -> str:

@@ -235,13 +235,14 @@ def name_terms(top_terms: list[str], text: str, titles: list[str] | None = None)
     name subjects, so "epoch" or "error" names a topic only when nothing else is left."""
     chosen: list[str] = []
     ordered = sorted(top_terms, key=lambda term: " " not in term and _title_uses(term, titles or []) < TITLE_USES) if titles else top_terms
-    for rank, term in enumerate(ordered):
-        defined = _defined_as(term, text) or _completed(term, text)  # "CL" is "continual learning" where the papers say so
-        term = defined or term
+    rank_of = {term: rank for rank, term in enumerate(top_terms)}  # by weight, before titles reorder them
+    for original in ordered:
+        defined = _defined_as(original, text) or _completed(original, text)  # "CL" is "continual learning" where the papers say so
+        term = defined or original
         words = _words(term)
         if is_uninformative(term) or _lone_modifier(term) or _not_a_subject(term, text):
             continue
-        if len(chosen) == 2 and (_lone_word(term) or not tags.is_topical_phrase(term) or rank >= THIRD_TERM_FROM):
+        if len(chosen) == 2 and (_lone_word(term) or not tags.is_topical_phrase(term) or rank_of[original] >= THIRD_TERM_FROM):
             continue  # a third term must say more than a word: "…, data heterogeneity and pool" reads as noise
         overlapping = [index for index, other in enumerate(chosen) if words & _words(other)]
         if overlapping:

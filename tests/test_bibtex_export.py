@@ -375,7 +375,7 @@ def test_text_without_a_latex_form_is_kept_and_reported() -> None:
     entry = bibtex_file([paper])
     assert "基于深度学习的模型压缩" in entry and "张三" in entry and "?" not in entry
     [problem] = unencodable_problems([paper, make_paper("Plain ASCII", key="plain")])
-    assert "chinese2023" in problem.message and "基" in problem.message and "in title, author" in problem.message
+    assert "chinese2023" in problem.message and "title '基于深度学习的模型压缩'; author '张三'" in problem.message
 
 
 def test_unencodable_text_in_a_users_own_field_is_reported_at_their_entry() -> None:
@@ -387,7 +387,21 @@ def test_unencodable_text_in_a_users_own_field_is_reported_at_their_entry() -> N
         bibtex_fields=(("title", "Compression"), ("journal", "计算机学报"), ("year", "2023")),
     )
     [problem] = unencodable_problems([paper])
-    assert str(problem.source) == "refs/b.bib:12" and "in journal" in problem.message
+    assert str(problem.source) == "refs/b.bib:12" and "journal '计算机学报'" in problem.message
+
+
+def test_text_the_users_own_entry_does_not_write_is_not_reported() -> None:
+    # A listing gave the organisation in Chinese; the entry written is the user's, all ASCII.
+    paper = make_paper(
+        "Compression",
+        key="wang2023",
+        organization="王软件",
+        sources=(Source("papers/a.txt", 7), Source("refs/b.bib", 12)),
+        bibtex_type="article",
+        bibtex_fields=(("title", "Compression"), ("author", "Wang, Wei"), ("year", "2023")),
+    )
+    assert bibtex_entry(paper).isascii()
+    assert unencodable_problems([paper]) == []
 
 
 def test_names_the_abstract_writes_capitalised_stay_capitalised_in_the_title() -> None:
