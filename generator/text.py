@@ -374,7 +374,7 @@ def proper_names(abstract: str) -> frozenset[str]:
     "Adam", "Gaussian" or "Bayesian": names, which a title's Title Case cannot tell from
     other words and which a style that lowercases titles must leave alone."""
     lowercase = set(re.findall(r"\b[a-z]+\b", abstract))
-    return frozenset(word for word in _NAME_IN_SENTENCE.findall(abstract) if word.lower() not in lowercase)
+    return frozenset(word for word in _NAME_IN_SENTENCE.findall(abstract) if word.lower() not in lowercase | ENGLISH_STOP_WORDS)
 
 
 def with_proper_names(form: str, names: frozenset[str]) -> str:

@@ -24,6 +24,8 @@ from generator.pages import find_links
         ("https://raw.githubusercontent.com/a/b/main/x.py", "Code", False),
         ("https://github.com./a/b", "Code", False),
         ("https://export.arxiv.org/abs/1", "arXiv", True),
+        ("https://hf.co/org/model", "Hugging Face", False),
+        ("https://colab.research.google.com/drive/x", "Code", False),
     ],
 )
 def test_links_are_labelled_and_judged_by_host(url: str, label: str, about_the_paper: bool) -> None:
