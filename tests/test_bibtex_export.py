@@ -406,7 +406,7 @@ def test_text_the_users_own_entry_does_not_write_is_not_reported() -> None:
 
 def test_names_the_abstract_writes_capitalised_stay_capitalised_in_the_title() -> None:
     abstract = (
-        "We train with Adam, and unlike plain Adam our method uses Gaussian noise and Bayesian updates. "
+        "We train with Adam, and unlike plain Adam the method uses Gaussian noise and Bayesian updates. "
         "Large Language Models (LLMs) are costly. Training on the Frontier supercomputer helps training,"
         " and in Our view it helps."
     )
