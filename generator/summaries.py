@@ -204,6 +204,7 @@ _CLAIM_BY_VERB = re.compile(
     + _AMOUNT,
     re.I,
 )
+_BY_AN_AMOUNT = re.compile(r"\bby\s+(?:[a-z]+\s+){0,3}\d")  # most abstracts have none: the verbs need not be looked for
 _CLAIM_WORD = re.compile(r"\s+([A-Za-z0-9][\w-]*)")
 CLAIM_WORDS = 4  # what the change is of: "higher estimated throughput per dollar"
 # Words that end what a claim is of: a comparison ("than", "compared"), another clause.
@@ -462,7 +463,7 @@ def claims(abstract: str, limit: int = 3) -> tuple[str, ...]:
         if not _is_a_cost(change, words):
             between = match[5].split() if match[5] else []
             found[match.start()] = " ".join([_amount(match), *between, change, *words])
-    for match in _CLAIM_BY_VERB.finditer(abstract):
+    for match in _CLAIM_BY_VERB.finditer(abstract) if _BY_AN_AMOUNT.search(abstract) else ():
         change = _VERB_NOUNS[match[1].lower()]
         words = match[2].split()
         if not _is_a_cost(change, words):

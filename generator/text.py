@@ -363,18 +363,25 @@ def fold_word(word: str) -> str:
     return key[:-1] if len(key) > 3 and key.endswith("s") else key
 
 
-# A capitalised word alone inside a sentence: after a lowercase word or a comma (not a
-# full stop), and not beside another capitalised word ("Large Language Models (LLMs)" is
-# a phrase in Title Case, not three names).
-_NAME_IN_SENTENCE = re.compile(r"(?<![\w-])[a-z][a-z0-9]*[,;]? ([A-Z][a-z]+)\b(?![-\s]*[A-Z]|-)")
+# A capitalised word alone inside a sentence: after a space that follows a lowercase
+# letter, digit or comma (not a full stop), and not beside another capitalised word
+# ("Large Language Models (LLMs)" is a phrase in Title Case, not three names).
+_CAPITALISED = re.compile(r"(?<=[a-z0-9,;] )[A-Z][a-z]+\b(?![-\s]*[A-Z]|-)")
+_LOWERCASE_WORD = re.compile(r"[a-z][a-z0-9]*[,;]?")
 
 
 def proper_names(abstract: str) -> frozenset[str]:
-    """Words an abstract only ever writes capitalised, alone inside its sentences, such as
-    "Adam", "Gaussian" or "Bayesian": names, which a title's Title Case cannot tell from
-    other words and which a style that lowercases titles must leave alone."""
-    lowercase = set(re.findall(r"\b[a-z]+\b", abstract))
-    return frozenset(word for word in _NAME_IN_SENTENCE.findall(abstract) if word.lower() not in lowercase | ENGLISH_STOP_WORDS)
+    """Words an abstract only ever writes capitalised, alone inside its sentences and after a
+    lowercase word, such as "Adam", "Gaussian" or "Bayesian": names, which a title's Title
+    Case cannot tell from other words and which a style that lowercases titles must leave
+    alone. Function words ("Our") are no names."""
+    candidates = set()
+    for found in _CAPITALISED.finditer(abstract):
+        end = found.start() - 1
+        previous = abstract[max(abstract.rfind(" ", 0, end), abstract.rfind("\n", 0, end)) + 1 : end]
+        if _LOWERCASE_WORD.fullmatch(previous) and found[0].lower() not in ENGLISH_STOP_WORDS:
+            candidates.add(found[0])
+    return frozenset(word for word in candidates if word.lower() not in abstract or not re.search(rf"\b{word.lower()}\b", abstract))
 
 
 def with_proper_names(form: str, names: frozenset[str]) -> str:
