@@ -87,8 +87,8 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         "ISBN": details.get("isbn", ""),
         "ISSN": details.get("issn", ""),
         "collection-title": details.get("series", ""),
-        "note": "\n".join(notes(paper)),
-        "keyword": ", ".join(keywords(paper)),
+        "note": "\n".join(notes(paper, details)),
+        "keyword": ", ".join(keywords(paper, details)),
     }
     item |= {name: value for name, value in optional.items() if value}
     return item
@@ -114,9 +114,9 @@ def names(paper: Paper, role: str) -> list[dict[str, str]]:
     return [csl_name(name) for name in paper.authors if text(name)] if role == "author" else []
 
 
-def keywords(paper: Paper) -> list[str]:
-    """The paper's tags, then its BibTeX entry's own keywords, each once."""
-    own = re.split(r"[,;]", bibtex_details(paper).get("keywords", ""))
+def keywords(paper: Paper, details: dict[str, str]) -> list[str]:
+    """The paper's tags, then its BibTeX entry's own keywords (in its `bibtex_details`), each once."""
+    own = re.split(r"[,;]", details.get("keywords", ""))
     found: dict[str, None] = {}
     for keyword in [*paper.tags, *own]:
         if (keyword := text(keyword)) and keyword.casefold() not in {k.casefold() for k in found}:
@@ -149,9 +149,9 @@ def paper_urls(paper: Paper) -> list[str]:
     return urls
 
 
-def notes(paper: Paper) -> list[str]:
-    """A curator's note, the BibTeX entry's own note, then the one-sentence summary."""
-    return [note for note in (text(paper.note), bibtex_details(paper).get("note", ""), text(paper.tldr)) if note]
+def notes(paper: Paper, details: dict[str, str]) -> list[str]:
+    """A curator's note, the BibTeX entry's own note (in its `bibtex_details`), then the one-sentence summary."""
+    return [note for note in (text(paper.note), details.get("note", ""), text(paper.tldr)) if note]
 
 
 def csl_name(name: str) -> dict[str, str]:

@@ -64,8 +64,8 @@ def ris_record(paper: Paper) -> str:
     lines += [("PB", details.get("publisher") or details.get("school") or details.get("institution", "")), ("CY", details.get("address", ""))]
     lines += [("ET", details.get("edition", "")), ("SN", details.get("isbn") or details.get("issn", "")), ("T3", details.get("series", ""))]
     lines += [("UR", text(url)) for url in paper_urls(paper)]
-    lines += [("KW", keyword) for keyword in keywords(paper)]
-    lines += [("N1", note) for note in notes(paper)]
+    lines += [("KW", keyword) for keyword in keywords(paper, details)]
+    lines += [("N1", note) for note in notes(paper, details)]
     body = "".join(f"{tag}  - {value}{EOL}" for tag, value in lines if value)
     return f"{body}ER  - {EOL}"
 

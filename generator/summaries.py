@@ -12,6 +12,7 @@ still the authors'.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -503,9 +504,8 @@ def _is_a_cost(change: str, words: list[str]) -> bool:
     of = said[1:] if said and said[0] in _CLAIM_CONNECTORS else said  # "reduction in accuracy"
     cut = next((index for index, word in enumerate(of) if word in _CLAIM_CONNECTORS), len(of))
     head = of[cut - 1] if cut else ""
-    rate = "per" in said and said[said.index("per") + 1 : said.index("per") + 2] and said[said.index("per") + 1].rstrip("s") in _RATES
-    if rate:
-        return change in _DOWN  # fewer tokens per second is a loss; more is the gain
+    if any(word == "per" and unit.rstrip("s") in _RATES for word, unit in itertools.pairwise(said)):
+        return change in _DOWN  # a rate ("tokens per second"): fewer is a loss, more is the gain
     return (change in _UP and head in _COSTS) or (change in _DOWN and head in _QUALITIES)
 
 

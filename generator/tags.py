@@ -310,35 +310,31 @@ def key_phrases(
 
     names = proper_names(paper.abstract)
 
-    def written_as(term: str) -> str:
-        """The term as the paper writes it: canonical spellings, names capitalised ("Bayesian inference")."""
-        form = " ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split())
-        return with_proper_names(form, names)
+    def taken_as_subject(term: str) -> str:
+        """The term as the paper writes it (canonical spellings, names capitalised: "Bayesian
+        inference"), if it names a subject and shares no word with a tag taken; it is then taken."""
+        form = with_proper_names(" ".join(spellings.get(spelling_key(word), word) for word in display_form(written[term]).split()), names)
+        folded = {fold(word) for word in form.split()}
+        if not is_topical_phrase(form) or (" " not in form and len(form) <= 3) or folded & used_words or not _used_as_subject(form, text):
+            return ""
+        used_words.update(folded)
+        return form
 
     def subjects(words: int, titled: bool) -> Iterator[str]:
         """Terms of `words` words that name a subject; single words of more than three letters."""
         for index in shared:
             term = str(terms[index])
-            if term.count(" ") + 1 != words or term not in written or (titled and not frequency.titles[index]):
-                continue
-            form = written_as(term)
-            folded = {fold(word) for word in form.split()}
-            if is_topical_phrase(form) and (words > 1 or len(form) > 3) and not folded & used_words and _used_as_subject(form, text):
-                used_words.update(folded)
+            if term.count(" ") + 1 == words and term in written and not (titled and not frequency.titles[index]) and (form := taken_as_subject(term)):
                 yield form
 
     def own_title_phrases() -> Iterator[str]:
         """Phrases of the paper's own title its abstract repeats: its subject, shared or not."""
+        title_terms = written_forms(paper.title)
         for index in row.indices[order]:
             term = str(terms[index])
-            if " " in term and term in title_terms and len(written.get(term, ())) and sum(written[term].values()) >= 2:
-                form = written_as(term)
-                folded = {fold(word) for word in form.split()}
-                if is_topical_phrase(form) and not folded & used_words and _used_as_subject(form, text):
-                    used_words.update(folded)
-                    yield form
+            if " " in term and term in title_terms and sum(written.get(term, {}).values()) >= 2 and (form := taken_as_subject(term)):
+                yield form
 
-    title_terms = written_forms(paper.title)
     tiers = (own_title_phrases(), subjects(2, True), subjects(2, False), subjects(1, True), subjects(1, False))
     return list(islice(chain.from_iterable(tiers), limit))
 
