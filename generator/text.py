@@ -404,4 +404,6 @@ def display_form(forms: Counter[str]) -> str:
     cased = [form for form in forms if form.lower() == lower]
     # Keep the case of acronyms and names written with inner capitals, in most of their uses.
     named = [form for form in cased if _INNER_CAPITAL.search(form) and forms[form] * 2 >= by_lower[lower]]
-    return min(named, key=lambda form: (-forms[form], form)) if named else lower
+    # Ties go to the form with fewest capitals: "HuggingFace pipelines" as the abstract writes
+    # it, not the title's "HuggingFace Pipelines".
+    return min(named, key=lambda form: (-forms[form], sum(char.isupper() for char in form), form)) if named else lower

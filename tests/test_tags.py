@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from generator import tags
-from generator.text import count_corpus, paper_text
+from generator.text import count_corpus, display_form, paper_text
 from tests.paper_factory import make_paper
 
 
@@ -188,3 +188,9 @@ def test_a_name_in_a_key_phrase_keeps_its_capital():
     ]
     papers = [make_paper(f"Paper {n}", key=f"p{n}", abstract=text) for n, text in enumerate(abstracts)]
     assert "Bayesian inference" in tag_corpus(papers)[0], tag_corpus(papers)[0]
+
+
+def test_a_names_phrase_is_written_with_the_fewest_capitals_its_paper_uses():
+    forms = Counter({"HuggingFace Pipelines": 1, "HuggingFace pipelines": 1})
+    assert display_form(forms) == "HuggingFace pipelines"
+    assert display_form(Counter({"LoRA": 3, "lora": 1})) == "LoRA"
