@@ -240,7 +240,7 @@ def _initial(slug: str) -> str:
 def _tag_index(tag_counter: Counter[str], tag_slug: dict[str, str], tag_page: dict[str, str]) -> str:
     ordered = sorted(tag_counter, key=lambda tag: (-tag_counter[tag], tag.casefold()))
     chips = " ".join(f"[{inert(tag)}]({tag_page[tag]}.md#tag-{tag_slug[tag]}){{ .md-tag }}" for tag in ordered[:TAG_CLOUD])
-    more = f" … and {len(ordered) - TAG_CLOUD} more tags on the pages below." if len(ordered) > TAG_CLOUD else ""
+    more = f" … and {len(ordered) - TAG_CLOUD} more tags, each with its papers, below." if len(ordered) > TAG_CLOUD else ""
     return f"{len(ordered)} tags, most used first. {chips}{more}\n"
 
 
