@@ -70,16 +70,17 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         item["issued"] = {"date-parts": [date_parts(paper)]}
     urls = paper_urls(paper)
     details = bibtex_details(paper)
-    number = details.get("number", "")
+    # A journal's number is its issue; a report's is the report's own number, else the arXiv id.
+    journal = paper.bibtex_type in ("article", "periodical")
+    issue, number = (details.get("number", ""), "") if journal else ("", details.get("number", ""))
     optional = {
         "abstract": text(paper.abstract),
         "DOI": text(paper.doi),
         "URL": next((text(url) for url in urls if is_about_the_paper(url)), ""),
         "container-title": text(paper.venue),
         "volume": details.get("volume", ""),
-        # A journal's number is its issue; a report's is the report's own number.
-        "issue": number if paper.bibtex_type in ("article", "periodical") else "",
-        "number": number if paper.bibtex_type not in ("article", "periodical") else f"arXiv:{text(paper.arxiv_id)}" if paper.arxiv_id else "",
+        "issue": issue,
+        "number": number or (f"arXiv:{text(paper.arxiv_id)}" if paper.arxiv_id else ""),
         "page": details.get("pages", "").replace("–", "-"),
         "publisher": details.get("publisher") or details.get("school") or details.get("institution", ""),
         "publisher-place": details.get("address", ""),

@@ -106,6 +106,7 @@ def test_csl_json_has_every_paper_with_its_fields() -> None:
     assert first["DOI"] == "10.48550/arxiv.2210.17323"
     assert first["URL"] == "https://arxiv.org/abs/2210.17323"  # the paper, not its code
     assert first["container-title"] == "ICLR"
+    assert first["number"] == "arXiv:2210.17323"
     assert first["note"] == "Seminal.\nQuantizes GPT models to 3-4 bits in a few GPU hours."
     assert "author" not in data[1] and "issued" not in data[1]
     assert data[2]["type"] == "article-journal"
