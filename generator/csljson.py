@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from generator.dataset import json_array_parts
+from generator.dataset import json_array_parts, json_line
 from generator.links import is_about_the_paper
 from generator.models import Paper
 from generator.normalize import clean_whitespace
+from generator.parallel import Mapper
 from generator.readers.bibtex import latex_to_text, people
 
 # BibTeX entry types → CSL types; papers from listings are preprints ("article" in CSL).
@@ -50,9 +51,13 @@ def csl_json(papers: list[Paper]) -> str:
     return "".join(csl_json_parts(papers))
 
 
-def csl_json_parts(papers: list[Paper]) -> Iterator[str]:
-    """`csl_json`, an item at a time."""
-    return json_array_parts((csl_item(paper) for paper in papers), sort_keys=True)
+def csl_json_parts(papers: list[Paper], each: Mapper = map) -> Iterator[str]:
+    """`csl_json`, an item at a time; `each` maps a function over the papers."""
+    return json_array_parts(each(_csl_line, papers))
+
+
+def _csl_line(paper: Paper) -> str:
+    return json_line(csl_item(paper), sort_keys=True)
 
 
 def csl_item(paper: Paper) -> dict[str, Any]:

@@ -19,12 +19,15 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+# `map`, or `fork_imap` to share the calls among the cores: what a function that makes one
+# result per item takes to let its caller decide.
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 
 # Below this many items, starting the workers (about 20 ms) costs more than it saves.
 PARALLEL_FROM = 500

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from generator.csljson import bibtex_details, date_parts, keywords, names, notes, paper_urls, text
 from generator.models import Paper
+from generator.parallel import Mapper
 
 EOL = "\r\n"
 RIS_TYPES = {
@@ -44,10 +45,11 @@ def ris_file(papers: list[Paper]) -> str:
     return "".join(ris_parts(papers))
 
 
-def ris_parts(papers: list[Paper]) -> Iterator[str]:
-    """`ris_file`, a record (and the line break before it) at a time."""
-    for index, paper in enumerate(papers):
-        yield (EOL if index else "") + ris_record(paper)
+def ris_parts(papers: list[Paper], each: Mapper = map) -> Iterator[str]:
+    """`ris_file`, a record (and the line break before it) at a time; `each` maps a
+    function over the papers."""
+    for index, record in enumerate(each(ris_record, papers)):
+        yield (EOL if index else "") + record
 
 
 def ris_record(paper: Paper) -> str:

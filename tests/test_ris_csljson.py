@@ -240,10 +240,10 @@ def test_any_text_keeps_records_apart(titles: list[str], authors: list[str]) -> 
 
 
 def test_a_json_download_is_a_list_with_one_record_per_line() -> None:
-    from generator.dataset import json_array_parts
+    from generator.dataset import json_array_parts, json_line
 
     assert "".join(json_array_parts([])) == "[]\n"
-    text = "".join(json_array_parts(iter([{"b": 1, "a": "é—"}, {"c": [2]}]), sort_keys=True))
+    text = "".join(json_array_parts(json_line(record, sort_keys=True) for record in [{"b": 1, "a": "é—"}, {"c": [2]}]))
     assert text == '[\n{"a": "é—", "b": 1},\n{"c": [2]}\n]\n'
     assert json.loads(text) == [{"a": "é—", "b": 1}, {"c": [2]}]
 
