@@ -21,10 +21,12 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 # `map`, or `fork_imap` to share the calls among the cores: what a function that makes one
 # result per item takes to let its caller decide.
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
@@ -81,6 +83,27 @@ def fork_imap(function: Callable[[Item], Result], items: Sequence[Item], paralle
     finally:
         gc.unfreeze()
         _job = None
+
+
+def fork_beside(job: Callable[[], Other], function: Callable[[Item], Result], items: Sequence[Item]) -> tuple[Other, list[Result]]:
+    """`(job(), fork_map(function, items))`, at once: one worker runs the long `job` while
+    the others, and then it too, take the items' chunks. A stage with one long job and
+    many short ones then keeps every core busy instead of waiting for the long one alone."""
+    count = workers()
+    if len(items) < PARALLEL_FROM or count < 2 or _job is not None:
+        return job(), [function(item) for item in items]
+    size = -(-len(items) // (count * CHUNKS_PER_WORKER))
+    chunks = [partial(_map_list, function, items[start : start + size]) for start in range(0, len(items), size)]
+    first, *rest = fork_map(_call, [job, *chunks], parallel=True)  # the long job goes out first
+    return first, [result for chunk in rest for result in chunk]
+
+
+def _call(job: Callable[[], Any]) -> Any:
+    return job()
+
+
+def _map_list(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    return [function(item) for item in items]
 
 
 def _start_worker(parent: int) -> None:

@@ -20,7 +20,7 @@ from generator.dedupe import apply_overrides, merge_records, same_title_problems
 from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
-from generator.topics import discover_topics, dump_topics, load_topics
+from generator.topics import dump_topics, load_topics
 from generator.write import Output, WriteReport, commit, recorded_tree, staged_output
 
 
@@ -105,10 +105,9 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         papers, override_problems = apply_overrides(papers, list(read.overrides))
         report.problems += override_problems
     with _stage(report, "analyse", progress):
-        taxonomy, discovered = _taxonomy(config, papers)
+        taxonomy, discovered, topics, papers = _analyse(config, papers, use_cache=write)
         slugs = {topic.slug for topic in taxonomy} | {analysis.OTHER.slug}
         report.problems += unknown_topics(list(read.records), list(read.overrides), slugs)
-        topics, papers = _analyse(config, papers, taxonomy, use_cache=write)
     report.papers = sorted(papers, key=lambda p: p.key.lower())
     report.topics = topics
     if not write:
@@ -153,27 +152,24 @@ def _replace_file(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def _analyse(config: Config, papers: list[Paper], taxonomy: list[Topic], use_cache: bool) -> tuple[list[Topic], list[Paper]]:
-    """`analysis.analyse`, or its results from the last run when nothing they depend on changed."""
-    if not use_cache:
-        return analysis.analyse(papers, config, taxonomy)
+def _analyse(config: Config, papers: list[Paper], use_cache: bool) -> tuple[list[Topic], bool, list[Topic], list[Paper]]:
+    """The taxonomy, whether it was discovered now, and `analysis.analyse`'s results, from
+    the last run when nothing they depend on changed.
+
+    The taxonomy is the configured one; else the one discovered on an earlier run (kept in
+    a file, so that adding papers never reshuffles or renames topics); else it is discovered
+    now."""
+    kept = list(config.topics) or load_topics(config.discovered_topics_path)
     path = cache.cache_path(config.root)
-    key = cache.analysis_key(papers, taxonomy, config.tags)
-    if (cached := cache.load(path, key, papers)) is not None:
-        return cached
+    if kept and use_cache and (cached := cache.load(path, cache.analysis_key(papers, kept, config.tags), papers)) is not None:
+        return kept, False, *cached
     summaries_path = cache.summaries_path(config.root)
-    topics, enriched = analysis.analyse(papers, config, taxonomy, cache.load_summaries(summaries_path))
-    cache.save(path, key, topics, enriched)
-    cache.save_summaries(summaries_path, enriched)
-    return topics, enriched
-
-
-def _taxonomy(config: Config, papers: list[Paper]) -> tuple[list[Topic], bool]:
-    """The configured topics; else those discovered on an earlier run (kept in a file so
-    that adding papers never reshuffles or renames them); else discover them now."""
-    if config.topics:
-        return list(config.topics), False
-    kept = load_topics(config.discovered_topics_path)
-    if kept:
-        return kept, False
-    return discover_topics(papers), True
+    taxonomy, paper_summaries = analysis.taxonomy_and_summaries(papers, kept, cache.load_summaries(summaries_path) if use_cache else None)
+    key = cache.analysis_key(papers, taxonomy, config.tags)
+    if not kept and use_cache and (cached := cache.load(path, key, papers)) is not None:
+        return taxonomy, True, *cached  # topics discovered again (their file was deleted), as before
+    topics, enriched = analysis.analyse(papers, config, taxonomy, paper_summaries)
+    if use_cache:
+        cache.save(path, key, topics, enriched)
+        cache.save_summaries(summaries_path, enriched)
+    return taxonomy, not kept, topics, enriched

@@ -510,7 +510,7 @@ def _is_a_cost(change: str, words: list[str]) -> bool:
 
 
 def summarize(paper: Paper) -> Summary:
-    return _summarize_text((paper.title, paper.abstract))
+    return summarize_text((paper.title, paper.abstract))
 
 
 def summary_key(paper: Paper) -> str:
@@ -526,16 +526,24 @@ def summarize_all(papers: list[Paper], known: Mapping[str, Summary] | None = Non
     """`summarize` for every paper, in order; on several processes for large corpora.
     `known` holds summaries made earlier, by `summary_key`: a summary depends on nothing
     else, so only new or edited papers are summarised again."""
+    missing = unsummarised(papers, known)
+    made = fork_map(summarize_text, missing)  # pure Python, paper by paper: shared among the cores
+    return gathered(papers, known, dict(zip(missing, made)))
+
+
+def unsummarised(papers: list[Paper], known: Mapping[str, Summary] | None = None) -> list[tuple[str, str]]:
+    """The title and abstract of each paper whose summary `known` lacks, each text once."""
     known = known or {}
-    keys = [summary_key(paper) for paper in papers]
-    texts = {key: (paper.title, paper.abstract) for key, paper in zip(keys, papers) if key not in known}
-    missing = list(texts.values())
-    made = fork_map(_summarize_text, missing)  # pure Python, paper by paper: shared among the cores
-    made_by_text = dict(zip(missing, made))
-    return [known[key] if key in known else made_by_text[texts[key]] for key in keys]
+    return list(dict.fromkeys((paper.title, paper.abstract) for paper in papers if summary_key(paper) not in known))
 
 
-def _summarize_text(title_and_abstract: tuple[str, str]) -> Summary:
+def gathered(papers: list[Paper], known: Mapping[str, Summary] | None, made: Mapping[tuple[str, str], Summary]) -> list[Summary]:
+    """Each paper's summary, from `known` (by `summary_key`) or `made` (by title and abstract)."""
+    known = known or {}
+    return [known[key] if (key := summary_key(paper)) in known else made[paper.title, paper.abstract] for paper in papers]
+
+
+def summarize_text(title_and_abstract: tuple[str, str]) -> Summary:
     title, abstract = title_and_abstract
     name = short_name(title)
     sentence = contribution_sentence(abstract, name)

@@ -77,13 +77,13 @@ def test_a_damaged_cache_is_ignored(project: Path, monkeypatch: pytest.MonkeyPat
 def test_a_changed_corpus_summarises_only_new_or_edited_papers(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(load_config(project / "review.yml"))
     summarised: list[str] = []
-    real = summaries._summarize_text
+    real = summaries.summarize_text
 
     def counting_summaries(title_and_abstract: tuple[str, str]) -> summaries.Summary:
         summarised.append(title_and_abstract[0])
         return real(title_and_abstract)
 
-    monkeypatch.setattr(summaries, "_summarize_text", counting_summaries)
+    monkeypatch.setattr(summaries, "summarize_text", counting_summaries)
     dump = sorted((project / "papers").glob("*.txt"))[0]
     text = dump.read_text(encoding="utf-8")
     dump.write_text(text.replace("We propose", "We present", 1), encoding="utf-8")

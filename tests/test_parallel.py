@@ -17,7 +17,7 @@ from bench.corpus import write_corpus
 from generator import pages, parallel, text
 from generator.config import load_config
 from generator.models import Paper
-from generator.parallel import fork_imap, fork_map
+from generator.parallel import fork_beside, fork_imap, fork_map
 from generator.pipeline import build
 
 needs_fork = pytest.mark.skipif(parallel.workers() < 2, reason="needs fork and two cores")
@@ -59,6 +59,19 @@ def test_results_arrive_one_at_a_time() -> None:
 
 def test_small_jobs_run_here() -> None:
     assert set(fork_map(lambda _: os.getpid(), range(10))) == {os.getpid()}
+
+
+@needs_fork
+def test_a_long_job_runs_beside_the_items_in_a_worker() -> None:
+    job_pid, squares = fork_beside(os.getpid, lambda n: (n * n, os.getpid()), range(2_000))
+    assert [square for square, _ in squares] == [n * n for n in range(2_000)]
+    assert job_pid != os.getpid()  # the job ran in a worker, beside the items
+    assert {pid for _, pid in squares} - {os.getpid()}
+    assert parallel._job is None and gc.get_freeze_count() == 0
+
+
+def test_a_long_job_beside_few_items_runs_here() -> None:
+    assert fork_beside(os.getpid, lambda n: n + 1, [1, 2]) == (os.getpid(), [2, 3])
 
 
 @needs_fork

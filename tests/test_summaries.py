@@ -176,7 +176,7 @@ def test_this_approach_becomes_the_method_name_when_the_title_gives_one() -> Non
         "FoldGrad: Training in Less Memory",
         "Training needs memory. Gradients can be stored folded in half. This approach cuts the memory of training by a factor of three on all models we tried.",
     )
-    summary = summaries._summarize_text(paper_text)
+    summary = summaries.summarize_text(paper_text)
     assert summary.tldr.startswith("FoldGrad cuts the memory of training")
 
 
@@ -260,7 +260,7 @@ def test_a_bare_name_is_described_by_the_title() -> None:
         "In this work, we address the above challenges by proposing Coresets for Training LLMs (CoLM). "
         "CoLM reduces the memory requirement of training by 2x on data mixtures."
     )
-    assert summaries._summarize_text((title, abstract)).tldr == (
+    assert summaries.summarize_text((title, abstract)).tldr == (
         "We propose Coresets for Training LLMs (CoLM) — mini-batch coresets for memory-efficient language model training on data mixtures."
     )
 
@@ -311,7 +311,7 @@ _PROSE = st.lists(st.sampled_from(_WORDS), max_size=60).map(" ".join)
 def test_every_word_of_a_tldr_is_the_authors(title: str, abstract: str) -> None:
     """Nothing is invented: a TL;DR's words come from the abstract or the title, but for the
     "We" and base verbs that stand for "we address this issue by proposing"."""
-    summary = summaries._summarize_text((title, abstract))
+    summary = summaries.summarize_text((title, abstract))
     theirs = set(re.findall(r"\w+", f"{title} {abstract}".casefold())) | {"we", *summaries._GERUNDS.values()}
     assert set(re.findall(r"\w+", summary.tldr.casefold())) <= theirs
     if not abstract.strip():
