@@ -8,6 +8,7 @@ from paper_factory import make_paper
 from generator.bibtex import bibtex_entry
 from generator.links import is_about_the_paper, link_label
 from generator.pages import find_links
+from generator.render import make_environment
 
 
 @pytest.mark.parametrize(
@@ -40,3 +41,11 @@ def test_a_citation_points_at_the_paper_and_a_page_says_where_each_link_goes() -
     assert [label for label, _ in find_links(paper)] == ["arXiv", "Code", "Video"]
     only_code = make_paper("Repo only", key="repo", authors=(), urls=("https://github.com/a/b",), arxiv_id="")
     assert "url =" not in bibtex_entry(only_code)
+
+
+def test_a_link_label_from_the_papers_data_is_inert() -> None:
+    paper = make_paper("Odd host", key="odd", authors=(), urls=("http://**bold**.example.com/:smile:", "http://[v1.:smile:]/x"), arxiv_id="")
+    template = make_environment().from_string('{% from "_macros.md.j2" import find_it with context %}{{ find_it(paper) }}')
+    line = template.render(paper=paper, find_links=find_links)
+    assert "[&#42;&#42;bold&#42;&#42;.example.com](" in line  # not bold
+    assert "[v1.&#58;smile&#58;](" in line  # not an emoji image
