@@ -59,6 +59,11 @@ def link_label(url: str) -> str:
     return _known(name, _KINDS) or _known(name, _PAPER_HOSTS) or name or "Link"
 
 
+def is_a_paper(url: str) -> bool:
+    """Whether a link is to a paper (arXiv, a DOI, a proceedings page), by its host."""
+    return bool(_known(host(url), _PAPER_HOSTS))
+
+
 def is_about_the_paper(url: str) -> bool:
     """Whether a link may stand for the paper in a citation: not code, models or a talk."""
     return not _known(host(url), _KINDS)

@@ -344,3 +344,34 @@ def test_a_preprint_and_its_proceedings_are_one_paper_however_the_name_is_spelle
         record(SourceKind.BIBTEX, "Kernel Methods Revisited", "a.bib", 1, authors=(preprint,), year=2022),
         record(SourceKind.BIBTEX, "Kernel Methods Revisited", "b.bib", 1, authors=(proceedings,), year=2023, doi="10.48550/arXiv.2201.00001"),
     ])
+
+
+CITING_LISTINGS = """Daily Papers
+
+Mar 14
+
+DoRA: Weight-Decomposed Low-Rank Adaptation
+
+Among the widely used parameter-efficient fine-tuning methods, LoRA (https://arxiv.org/abs/2106.09685) and its variants have gained considerable popularity. We propose Weight-Decomposed Low-Rank Adaptation (DoRA) which decomposes the weight into magnitude and direction.
+
+  • 7 authors
+·
+Feb 14, 2024
+
+QLoRA: Efficient Finetuning of Quantized LLMs
+
+We present QLoRA, an efficient finetuning approach building on LoRA (arXiv:2106.09685) that reduces memory usage enough to finetune a 65B parameter model on a single 48GB GPU while preserving full 16-bit finetuning task performance.
+
+  • 4 authors
+·
+May 23, 2023
+"""
+
+
+def test_papers_whose_abstracts_cite_one_arxiv_id_stay_apart_from_it_and_each_other() -> None:
+    listed, _ = read_dailypapers("dump.txt", CITING_LISTINGS, 2025)
+    cited, _ = read_bibtex("lora.bib", "@misc{hu2021lora, title={LoRA: Low-Rank Adaptation of Large Language Models}, eprint={2106.09685}, archivePrefix={arXiv}}")
+    papers, merges = merge_records(listed + cited)
+    assert sorted(paper.title.split(":")[0] for paper in papers) == ["DoRA", "LoRA", "QLoRA"] and not merges
+    dora = next(paper for paper in papers if paper.title.startswith("DoRA"))
+    assert not dora.arxiv_id and not any("arxiv.org" in url for url in dora.urls)  # the cited paper's link is not DoRA's

@@ -18,8 +18,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from generator.links import is_a_paper
 from generator.models import Problem, Record, Source, SourceKind
-from generator.normalize import clean_whitespace, display_text, find_arxiv_id
+from generator.normalize import clean_whitespace, display_text
 from generator.readers.result import FileRead, Rejects
 
 HEADER_LINES = frozenset(
@@ -314,7 +315,12 @@ def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, ye
     original_title = " ".join(title_block.lines)
     abstract = display_text(abstract_block.text)
     date = meta.date
-    urls = tuple(dict.fromkeys(url.rstrip(".,;:!?") for url in _URL.findall(abstract)))
+    # An abstract is written before its paper has an arXiv id or a DOI: a paper link in it
+    # cites another paper ("building on LoRA (arXiv:2106.09685)"). Taken as the paper's
+    # own, it merged DoRA and QLoRA into LoRA. So a listing's links are its code and project
+    # pages, and its identity is its title.
+    mentioned = dict.fromkeys(url.rstrip(".,;:!?") for url in _URL.findall(abstract))
+    urls = tuple(url for url in mentioned if not is_a_paper(url))
     return Record(
         source=Source(path, title_block.line),
         kind=SourceKind.LISTING,
@@ -328,6 +334,5 @@ def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, ye
         day=date.day if date else None,
         year_from_reference=date is not None and date.year is None and year is not None,
         upvotes=date.upvotes if date else None,
-        arxiv_id=find_arxiv_id(abstract),
         urls=urls,
     )
