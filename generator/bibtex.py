@@ -256,7 +256,7 @@ def _braced(value: str) -> str:
 def user_fields(paper: Paper) -> list[Field]:
     # The reader keeps only proper field names (and reports the rest); checked again here,
     # as one bad name breaks the whole file for BibTeX.
-    fields = [_user_field(name, value) for name, value in paper.bibtex_fields if is_published(name) and is_field_name(name)]
+    fields = [_user_field(name, value) for name, value in _with_key_aliases(paper) if is_published(name) and is_field_name(name)]
     names = {name for name, _ in paper.bibtex_fields}
     # Additions BibTeX needs and the entry lacks: a sort key, the journal of a biblatex
     # `journaltitle`, and the year (and month) a biblatex `date` gave, which BibTeX styles
@@ -269,6 +269,20 @@ def user_fields(paper: Paper) -> list[Field]:
         fields.append(Field("year", _braced(str(paper.year))))
         if "month" not in names and paper.month and 1 <= paper.month <= 12:
             fields.append(Field("month", MONTH_MACROS[paper.month - 1]))
+    return fields
+
+
+def _with_key_aliases(paper: Paper) -> list[tuple[str, str]]:
+    """The entry's fields with `paper.key_aliases` added to its biblatex `ids` (made if need
+    be): a citation of any key there resolves to this entry."""
+    fields = list(paper.bibtex_fields)
+    if not paper.key_aliases:
+        return fields
+    aliases = ", ".join(paper.key_aliases)
+    where = next((index for index, (name, _) in enumerate(fields) if name == "ids"), None)
+    if where is None:
+        return [*fields, ("ids", aliases)]
+    fields[where] = ("ids", f"{fields[where][1]}, {aliases}")
     return fields
 
 

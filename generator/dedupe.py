@@ -160,6 +160,7 @@ def merge_group(group: list[Record]) -> Paper:
     upvotes = [r.upvotes for r in group if r.upvotes is not None]
     bibtex = next((r for r in group if r.bibtex_fields), None)
     curated = [r for r in group if r.kind is SourceKind.CURATED]
+    keyed = [r for r in group if r.bibtex_key]
     return Paper(
         identity=title_identity(best.title),
         title=best.title,
@@ -177,7 +178,8 @@ def merge_group(group: list[Record]) -> Paper:
         urls=tuple(dict.fromkeys(url for r in group for url in r.urls)),
         venue=_first([r.venue for r in group]),
         sources=tuple(sorted({r.source for r in group})),
-        bibtex_key=_first([r.bibtex_key for r in group]),
+        bibtex_key=keyed[0].bibtex_key if keyed else "",
+        other_bibtex_keys=_other_keys(keyed),
         bibtex_type=bibtex.bibtex_type if bibtex else "",
         bibtex_fields=bibtex.bibtex_fields if bibtex else (),
         topic_override=_first([r.topic for r in curated]),
@@ -185,6 +187,18 @@ def merge_group(group: list[Record]) -> Paper:
         note=_first([r.note for r in curated]),
         aliases=tuple(sorted({title_identity(r.title) for r in group} - {title_identity(best.title)})) if len(group) > 1 else (),
     )
+
+
+def _other_keys(keyed: list[Record]) -> tuple[tuple[str, Source], ...]:
+    """The keys of the records after the first, each once and where it was written: two
+    exports of one paper (Google Scholar's `hu2022lora`, Zotero's `huLoRALowRankAdaptation2021`)."""
+    seen = {record.bibtex_key.lower() for record in keyed[:1]}
+    others = []
+    for record in keyed[1:]:
+        if record.bibtex_key.lower() not in seen:
+            seen.add(record.bibtex_key.lower())
+            others.append((record.bibtex_key, record.source))
+    return tuple(others)
 
 
 def merge_records(records: list[Record]) -> tuple[list[Paper], list[Merge]]:
@@ -267,12 +281,16 @@ def apply_overrides(papers: list[Paper], overrides: list[Override]) -> tuple[lis
         return papers, []
     by_key = {}
     for index, paper in enumerate(papers):
-        for key in (paper.key, paper.bibtex_key):
+        for key in (paper.key, paper.bibtex_key, *(other for other, _ in paper.other_bibtex_keys)):
             if key:
                 by_key.setdefault(key.lower(), index)
     by_title: defaultdict[str, list[int]] = defaultdict(list)
     for index, paper in enumerate(papers):
         by_title[title_identity(paper.title)].append(index)
+    for index, paper in enumerate(papers):  # after all titles: a paper's own title matches first
+        for alias in paper.aliases:  # the title another record of it gave
+            if index not in by_title[alias]:
+                by_title[alias].append(index)
     problems: list[Problem] = []
     result = list(papers)
     for override in overrides:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -165,7 +166,26 @@ def replaced_keys(papers: list[Paper]) -> list[Problem]:
             source = next((s for s in paper.sources if s.path.endswith(".bib")), paper.sources[0])
             message = f"BibTeX key {paper.bibtex_key!r} is not kept ({reason}, or the key file gave another); cite this paper as {paper.key!r}"
             problems.append(Problem(source, message, Severity.WARNING))
+        for other, source in paper.other_bibtex_keys:
+            if other.lower() != paper.key.lower():
+                also = " (biblatex: its entry lists the old key in `ids`)" if other in paper.key_aliases else ""
+                message = f"BibTeX key {other!r} is another entry of {paper.title!r}, merged into one; cite it as {paper.key!r}{also}"
+                problems.append(Problem(source, message, Severity.WARNING))
     return problems
+
+
+def with_key_aliases(papers: list[Paper]) -> list[Paper]:
+    """Papers with the user's keys they are not cited by, but that no paper is, as
+    `key_aliases`: biblatex resolves a citation of any key in an entry's `ids`, so a
+    document citing Zotero's key of a paper merged with its Google Scholar entry still
+    compiles. A key another paper holds is left out: biber rejects a key given twice."""
+    cited = {paper.key.lower() for paper in papers}
+    result = []
+    for paper in papers:
+        own = [paper.bibtex_key, *(key for key, _ in paper.other_bibtex_keys)]
+        aliases = tuple(dict.fromkeys(key for key in own if key and key.lower() not in cited and is_usable_user_key(key)))
+        result.append(replace(paper, key_aliases=aliases) if aliases else paper)
+    return result
 
 
 def _made_for_a_namesake(identity: str, key: str, paper: Paper, owners: dict[str, list[str]]) -> bool:

@@ -131,6 +131,11 @@ class Paper:
     tag_overrides: tuple[str, ...] = ()
     note: str = ""
     aliases: tuple[str, ...] = ()  # the other titles its records gave, normalised: keys made for them stay its own
+    # The user's keys of its other BibTeX records (the same paper in a second export), each
+    # where it was written; and those of the user's keys it is not cited by that no paper
+    # is, which its entry lists (biblatex `ids`) so that citations of them still resolve.
+    other_bibtex_keys: tuple[tuple[str, Source], ...] = ()
+    key_aliases: tuple[str, ...] = ()
     key: str = ""
     short_name: str = ""
     tldr: str = ""

@@ -17,7 +17,7 @@ from generator import analysis, cache, pages
 from generator.bibtex import unencodable_problems
 from generator.config import Config
 from generator.dedupe import apply_overrides, merge_records, same_title_problems, unknown_topics
-from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys
+from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys, with_key_aliases
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
 from generator.topics import dump_topics, load_topics
@@ -99,7 +99,7 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         # or one handed out earlier), so keys are given before curation.
         pinned = load_pinned(config.keys_path)
         keys = assign_keys(papers, pinned)
-        papers = [replace(paper, key=keys[paper.identity]) for paper in papers]
+        papers = with_key_aliases([replace(paper, key=keys[paper.identity]) for paper in papers])
         report.problems += replaced_keys(papers)
         report.problems += unencodable_problems(papers)
         papers, override_problems = apply_overrides(papers, list(read.overrides))

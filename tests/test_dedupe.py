@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.dedupe import merge_records, same_title_problems
-from generator.models import Paper, Record, Severity, Source, SourceKind
+from generator.dedupe import apply_overrides, merge_records, same_title_problems
+from generator.models import Override, Paper, Record, Severity, Source, SourceKind
+from generator.normalize import title_identity
 from generator.readers.bibtex import read_bibtex
 from generator.readers.curated import read_curated
 from generator.readers.dailypapers import read_dailypapers
@@ -375,3 +376,15 @@ def test_papers_whose_abstracts_cite_one_arxiv_id_stay_apart_from_it_and_each_ot
     assert sorted(paper.title.split(":")[0] for paper in papers) == ["DoRA", "LoRA", "QLoRA"] and not merges
     dora = next(paper for paper in papers if paper.title.startswith("DoRA"))
     assert not dora.arxiv_id and not any("arxiv.org" in url for url in dora.urls)  # the cited paper's link is not DoRA's
+
+
+def test_an_override_matches_a_merged_paper_by_the_title_any_of_its_records_gave() -> None:
+    records, _ = read_bibtex(
+        "q.bib",
+        "@misc{a, title={QLoRA: Efficient Finetuning of Quantized Large Language Models}, eprint={2305.14314}, archivePrefix={arXiv}}\n"
+        "@misc{b, title={QLoRA: Efficient Finetuning of Quantized LLMs}, eprint={2305.14314}, archivePrefix={arXiv}}\n",
+    )
+    (paper,), _ = merge_records(records)
+    other_title = next(r.title for r in records if title_identity(r.title) != paper.identity)
+    (overridden,), problems = apply_overrides([paper], [Override(Source("c.yml", 3), match_title=other_title, note="Mine.")])
+    assert overridden.note == "Mine." and not problems

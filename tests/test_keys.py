@@ -4,15 +4,18 @@ the collection grows, and the key file."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from generator.config import ConfigError
+from generator.bibtex import bibtex_entry
+from generator.config import ConfigError, load_config
 from generator.dedupe import merge_records
-from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys
+from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys, with_key_aliases
 from generator.models import Paper, Record, Severity, Source, SourceKind
 from generator.normalize import title_identity
+from generator.pipeline import build
 from generator.readers.bibtex import read_bibtex
 from generator.readers.dailypapers import read_dailypapers
 from tests.paper_factory import make_paper
@@ -236,3 +239,26 @@ def test_when_a_namesake_is_removed_its_key_is_not_handed_to_the_other() -> None
 
 def _record(paper: Paper, path: str) -> Record:
     return Record(Source(path, 1), SourceKind.BIBTEX, paper.title, paper.title, authors=paper.authors, year=paper.year, bibtex_key=paper.bibtex_key)
+
+
+def test_the_keys_of_a_second_export_of_a_paper_are_reported_and_still_resolve(tmp_path: Path) -> None:
+    scholar = "@inproceedings{vaswani2017attention, title={Attention is all you need}, author={Vaswani, Ashish}, year={2017}}\n"
+    zotero = "\n@article{vaswaniAttentionAllYou2017, title = {Attention Is All You Need}, author = {Vaswani, Ashish}, year = {2017}}\n"
+    papers_dir = tmp_path / "papers"
+    papers_dir.mkdir()
+    (papers_dir / "scholar.bib").write_text(scholar, encoding="utf-8")
+    (papers_dir / "zotero.bib").write_text(zotero, encoding="utf-8")
+    (papers_dir / "notes.yml").write_text("overrides:\n  - key: vaswaniAttentionAllYou2017\n    note: Read twice.\n", encoding="utf-8")
+    (tmp_path / "review.yml").write_text("title: T\ninputs: [papers/]\n", encoding="utf-8")
+    report = build(load_config(tmp_path / "review.yml"), write=False)
+    (paper,) = report.papers
+    assert paper.key == "vaswani2017attention" and paper.note == "Read twice."  # the override found it by its other key
+    warned = [p for p in report.problems if "vaswaniAttentionAllYou2017" in p.message]
+    assert [str(p.source) for p in warned] == ["papers/zotero.bib:2"] and "cite it as 'vaswani2017attention'" in warned[0].message
+    assert "ids = {vaswaniAttentionAllYou2017}" in bibtex_entry(paper)
+
+
+def test_a_key_alias_is_never_a_key_another_paper_holds() -> None:
+    first = replace(paper("One title", 2020, ("Ada Lovelace",), bibtex_key="shared"), key="shared", other_bibtex_keys=(("taken", Source("b.bib", 1)),))
+    other = replace(paper("Another title", 2021, ("Alan Turing",), bibtex_key="taken"), key="taken")
+    assert [p.key_aliases for p in with_key_aliases([first, other])] == [(), ()]
