@@ -10,6 +10,7 @@ key (case, hyphens, British spelling, and the Porter2 stem of each word).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -121,14 +122,32 @@ _ANCHORS = {tag: anchors(pattern) for tag, pattern in METHOD_FAMILIES.items()}
 @lru_cache(maxsize=1 << 16)  # a corpus has few distinct tags, each folded many times
 def fold(tag: str) -> str:
     """Two tags are the same when this key is: `LoRA`, `lora`, `Lo-RA`, `LoRAs`; in British
-    or American spelling (`optimisation`, `modelling`); and in the word forms of one stem
-    (`computational resources`, `computing resources`; `data stored`, `data storing`)."""
-    words = _BRITISH.sub("iz", tag.casefold()).replace("-", " ").split()
-    key = "".join(_stem_word(re.sub(r"[^a-z0-9]", "", word)) for word in words)
-    key = key[:-1] if len(key) > 3 and key.endswith("s") else key  # the stemmer keeps "llms"
+    or American spelling (`optimisation`, `modelling`); with or without accents (`naïve`);
+    and in the word forms of one stem (`computational resources`, `computing resources`;
+    `data stored`, `data storing`). Letters of any script count: `分布式训练` is a tag too.
+    An acronym's doubled letters are its own: `LLM` is not `LM`, nor `SSL` `SL`."""
+    words = _BRITISH.sub("iz", _without_accents(tag).casefold().replace("+", "plus").replace("#", "sharp")).replace("-", " ").split()
+    # A word without a vowel is an acronym ("llm", "gnn"): written in capitals here, so that
+    # the collapse of doubled letters below, for spellings (`modelling`), passes over it.
+    stems = [stem if _VOWEL.search(stem) or not stem.isascii() else stem.upper() for stem in (_stem_word(_NOT_WORD.sub("", word)) for word in words)]
+    key = "".join(stems)
+    key = key[:-1] if len(key) > 3 and key[-1] in "sS" else key  # the stemmer keeps "llms"
     # "fine-tune" stems word by word to "finetune", "finetuning" whole to "finetun".
     key = key[:-1] if len(key) > 3 and key.endswith("e") else key
-    return _DOUBLED.sub(r"\1", key)
+    return _DOUBLED.sub(r"\1", key).lower()
+
+
+def _without_accents(text: str) -> str:
+    """Latin letters without their accents ("naïve" → "naive"); other scripts' marks stay
+    (Cyrillic "й" is not "и")."""
+    kept, latin = [], False
+    for char in unicodedata.normalize("NFKD", text):
+        if not unicodedata.combining(char):
+            kept.append(char)
+            latin = char.isascii()
+        elif not latin:
+            kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 _STEMMER = snowballstemmer.stemmer("english")  # Porter2, the standard English stemmer
@@ -147,6 +166,8 @@ def spelling_key(word: str) -> str:
 
 _BRITISH = re.compile(r"is(?=ation|e|ed|es|ing|er)")
 _DOUBLED = re.compile(r"([a-z])\1")
+_VOWEL = re.compile(r"[aeiouy]")
+_NOT_WORD = re.compile(r"[\W_]")  # of any script
 
 
 def vocabulary_patterns(vocabulary: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
@@ -367,14 +388,16 @@ def document_frequency(counts: csr_matrix) -> np.ndarray:
     return np.asarray((counts > 0).sum(axis=0)).ravel()
 
 
-def choose_tags(candidates: list[str], canonical: dict[str, str]) -> tuple[str, ...]:
+def choose_tags(candidates: list[str], canonical: dict[str, str], curated: int = 0) -> tuple[str, ...]:
+    """The first MAX_TAGS distinct tags of `candidates`, of which the first `curated` are
+    the curator's: those are all kept, however many."""
     chosen: dict[str, str] = {}
-    for tag in candidates:
+    for index, tag in enumerate(candidates):
+        if len(chosen) >= MAX_TAGS and index >= curated:
+            break
         key = fold(tag)
         if key and key not in chosen:
             chosen[key] = canonical.get(key, tag)
-        if len(chosen) == MAX_TAGS:
-            break
     return tuple(chosen.values())
 
 
@@ -409,7 +432,7 @@ def tag_papers(
     # The tags each paper would get on its own; a key phrase another paper gets is shared.
     support = Counter(key for given, phrases, wanted in candidates for key in {fold(tag) for tag in given + phrases[:wanted]})
     chosen = [
-        choose_tags(given + shared_first(phrases, support, paper.title)[:wanted], canonical)
+        choose_tags(given + shared_first(phrases, support, paper.title)[:wanted], canonical, len(paper.tag_overrides))
         for paper, (given, phrases, wanted) in zip(papers, candidates)
     ]
     return one_spelling(chosen, canonical)

@@ -323,3 +323,9 @@ def test_braced_names_are_names_and_others_means_more_authors() -> None:
     records, _, problems = read_curated("list.yml", text)
     assert [(r.authors, r.author_count) for r in records] == [(("OpenAI", "Ada Lovelace"), 3), (("Google DeepMind",), 1)]
     assert not problems
+
+
+def test_curated_tags_in_any_script_are_kept_and_one_without_letters_is_reported() -> None:
+    records, _, problems = read_curated("list.yml", 'papers:\n  - title: A paper\n    tags: ["分布式训练", "обучение", "LoRA", "🔥"]\n')
+    assert records[0].tags == ("分布式训练", "обучение", "LoRA")
+    assert [(str(p.source), p.severity) for p in problems] == [("list.yml:2", Severity.WARNING)] and "'🔥'" in problems[0].message

@@ -18,6 +18,7 @@ from tests.paper_factory import make_paper
         *(("optimisation algorithm", "optimization algorithm"), ("language modelling", "language modeling")),
         *(("fine-tuning", "finetuning"), ("fine-tune", "finetuning"), ("pre-training", "pretraining")),
         *(("computational resources", "computing resources"), ("data stored", "data storing"), ("large-batch training", "large batch training")),
+        *(("naïve Bayes", "naive Bayes"), ("all-reduce", "allreduce"), ("LLaMA", "Llama"), ("GNNs", "gnn"), ("分布式训练", "分布式训练")),
     ],
 )
 def test_spellings_of_one_tag_fold_together(first: str, second: str):
@@ -26,6 +27,7 @@ def test_spellings_of_one_tag_fold_together(first: str, second: str):
 
 def test_different_tags_stay_apart():
     different = ["LoRA", "MoE", "FP8", "INT8", "KV cache", "pruning", "sparsity", "general", "generation", "data", "date"]
+    different += ["LLM", "LM", "SSL", "SL", "GNN", "GN", "DDPM", "DPM", "VLM", "vLLM", "C++", "C#", "обучение", "ταχύτητα", "й", "и"]
     assert len({tags.fold(t) for t in different}) == len(different)
 
 
@@ -194,3 +196,9 @@ def test_a_names_phrase_is_written_with_the_fewest_capitals_its_paper_uses():
     forms = Counter({"HuggingFace Pipelines": 1, "HuggingFace pipelines": 1})
     assert display_form(forms) == "HuggingFace pipelines"
     assert display_form(Counter({"LoRA": 3, "lora": 1})) == "LoRA"
+
+
+def test_every_curated_tag_is_kept_however_many() -> None:
+    curated = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"]
+    assert tags.choose_tags([*curated, "LoRA"], {}, curated=len(curated)) == tuple(curated)
+    assert len(tags.choose_tags([*curated, "LoRA"], {})) == tags.MAX_TAGS  # found ones stop at the limit

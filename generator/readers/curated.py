@@ -32,6 +32,7 @@ import yaml
 from generator.models import Override, Problem, Record, Severity, Source, SourceKind
 from generator.normalize import clean_whitespace, display_text, find_arxiv_id, normalize_arxiv_id, normalize_doi
 from generator.readers.result import FileRead, Rejects
+from generator.tags import fold
 
 PAPER_FIELDS = frozenset(
     {
@@ -271,6 +272,16 @@ def _strings(values: dict[str, Any], name: str, source: Source, problems: list[P
     return tuple(s for item in items if isinstance(item, str) and (s := clean_whitespace(item)))
 
 
+def _tags(values: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[str, ...]:
+    """The curated tags; one with no letter or digit ("🔥", "--") names nothing a tag index
+    can list, and is reported rather than dropped unseen."""
+    tags = _strings(values, "tags", source, problems, separator=_TAG_SEPARATOR)
+    for tag in tags:
+        if not fold(tag):
+            problems.append(Problem(source, f"tag {tag!r} has no letter or digit; ignored", Severity.WARNING))
+    return tuple(tag for tag in tags if fold(tag))
+
+
 def _unbraced(name: str) -> str:
     """`{OpenAI}`, BibTeX's way to say "one name, as written", is the name OpenAI: the
     braces are not part of it."""
@@ -344,7 +355,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
         venue=_text(values, "venue", source, problems),
         bibtex_key=_scalar(values, "key", source, problems).strip(),
         topic=_scalar(values, "topic", source, problems).strip(),
-        tags=_strings(values, "tags", source, problems, separator=_TAG_SEPARATOR),
+        tags=_tags(values, source, problems),
         note=_text(values, "note", source, problems),
     )
 
@@ -365,7 +376,7 @@ def _override(node: yaml.Node, path: str, problems: list[Problem]) -> Override |
         match_key=match_key,
         match_title=match_title,
         topic=_scalar(values, "topic", source, problems).strip(),
-        tags=_strings(values, "tags", source, problems, separator=_TAG_SEPARATOR),
+        tags=_tags(values, source, problems),
         note=_text(values, "note", source, problems),
         urls=_links(values, source, problems),
     )
