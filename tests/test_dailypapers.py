@@ -506,3 +506,23 @@ def test_links_in_an_abstract_end_where_the_link_does(written: str, link: str) -
     abstract = "We propose a method that trains large models faster on many machines and reports results. " + written
     records, _ = read(dump("A Method", "", abstract))
     assert records[0].urls == (link,)
+
+
+LONG_TITLE = (
+    "Towards a Unified Framework for Efficient and Scalable Training of Very Large Language Models "
+    "Across Heterogeneous Clusters With Pipeline Tensor and Data Parallelism Combined Together Today"
+)
+
+
+def test_a_title_as_long_as_an_abstract_keeps_its_paper() -> None:
+    text = dump("Good One", "", ABSTRACT, "", "  • 2 authors", "·", "Jan 5, 2021", "", LONG_TITLE, "", OTHER_ABSTRACT, "", "  • 3 authors", "·", "Jan 6, 2021")
+    result = read_dump(text)
+    assert [(r.title, r.source.line, r.day) for r in result.records] == [("Good One", 1, 5), (LONG_TITLE, 9, 6)]
+    assert not result.problems and not result.rejected
+
+
+def test_an_abstract_of_two_paragraphs_is_one_abstract_with_its_meta() -> None:
+    text = dump("Good One", "", OTHER_ABSTRACT, "", ABSTRACT, "", "  • 2 authors", "·", "Jan 5, 2021", "", "Good Two", "", ABSTRACT)
+    result = read_dump(text)
+    assert [(r.title, r.abstract, r.day) for r in result.records] == [("Good One", f"{OTHER_ABSTRACT} {ABSTRACT}", 5), ("Good Two", ABSTRACT, None)]
+    assert not result.problems and not result.rejected

@@ -53,6 +53,7 @@ _URL = re.compile(r"https?://(?:[^\s()\[\]{}<>\"'\\|]|\([^\s(){}]*\))+")
 # An abstract is prose: long, or at least a sentence. A title is a short single line.
 _MIN_ABSTRACT_WORDS = 25
 _MAX_TITLE_LINES = 3  # a long title wrapped when copied
+_MAX_TITLE_WORDS = 50  # a one-line title may be this long; prose longer is an abstract
 _MIN_SHORT_ABSTRACT_WORDS = 4
 # How a whole abstract may end: a sentence, a bracket or quote, a formula, a word with a
 # digit (`12%`, `3x`, `ImageNet-1k`), or a link or path (`github.com/foo/bar`). A last word
@@ -215,16 +216,20 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
             rejects.add(Source(path, block.line), f"title without an abstract (truncated entry?); skipped: {block.text[:60]!r}")
             index += _meta_follows(blocks, index)
             continue
-        abstract_block = blocks[index]
+        paragraphs = [blocks[index]]
         index += 1
+        while index < len(blocks) and _is_paragraph_at(blocks, index):  # an abstract of several paragraphs
+            paragraphs.append(blocks[index])
+            index += 1
         meta = Meta()
         if _meta_follows(blocks, index):
             meta = parse_meta(blocks[index], path, problems)
             index += 1
-        elif index == len(blocks) and not _ENDS_SENTENCE.search(abstract_block.text):
-            ending = abstract_block.text[-30:]
-            problems.append(Problem(Source(path, abstract_block.line), f"the file's last abstract stops mid-sentence (…{ending!r}): was the dump cut short?"))
-        yield _record(path, block, abstract_block, meta, _year_of(meta.date, listed, reference_year))
+        elif index == len(blocks) and not _ENDS_SENTENCE.search(paragraphs[-1].text):
+            ending = paragraphs[-1].text[-30:]
+            problems.append(Problem(Source(path, paragraphs[-1].line), f"the file's last abstract stops mid-sentence (…{ending!r}): was the dump cut short?"))
+        abstract = " ".join(paragraph.text for paragraph in paragraphs)
+        yield _record(path, block, abstract, meta, _year_of(meta.date, listed, reference_year))
 
 
 def _meta_follows(blocks: list[Block], index: int) -> int:
@@ -252,12 +257,32 @@ def _is_title_at(blocks: list[Block], index: int) -> bool:
         return True
     return (
         len(block.lines) <= _MAX_TITLE_LINES
-        and len(block.text.split()) < _MIN_ABSTRACT_WORDS
+        and (len(block.text.split()) < _MIN_ABSTRACT_WORDS or _is_long_title_at(blocks, index))
         and _is_wordy(block.text)
         and not is_meta(block)
         and not is_header(block)
         and _is_prose_at(blocks, index + 1)
     )
+
+
+def _is_long_title_at(blocks: list[Block], index: int) -> bool:
+    """A title long enough to read like prose (25 words or more), which a dump still writes
+    as one line without a full stop, followed by one abstract: its own."""
+    block = blocks[index]
+    return (
+        len(block.lines) == 1
+        and len(block.text.split()) <= _MAX_TITLE_WORDS
+        and not block.text.endswith(".")
+        and _is_prose_at(blocks, index + 1)
+        and not _is_prose_at(blocks, index + 2)
+    )
+
+
+def _is_paragraph_at(blocks: list[Block], index: int) -> bool:
+    """Whether the prose at `index`, after an abstract, is more of it (a paragraph break the
+    page kept): it is when the entry's meta block follows it. Followed by anything else, it
+    is what a lost title line left of the next entry, or that entry's long title."""
+    return _is_stray_abstract(blocks[index]) and not is_meta(blocks[index]) and bool(_meta_follows(blocks, index + 1))
 
 
 def _is_stray_abstract(block: Block) -> bool:
@@ -311,9 +336,9 @@ def _year_of(date: ListingDate | None, listed: ListingDate | None, reference_yea
     return reference_year
 
 
-def _record(path: str, title_block: Block, abstract_block: Block, meta: Meta, year: int | None) -> Record:
+def _record(path: str, title_block: Block, abstract_text: str, meta: Meta, year: int | None) -> Record:
     original_title = " ".join(title_block.lines)
-    abstract = display_text(abstract_block.text)
+    abstract = display_text(abstract_text)
     date = meta.date
     # An abstract is written before its paper has an arXiv id or a DOI: a paper link in it
     # cites another paper ("building on LoRA (arXiv:2106.09685)"). Taken as the paper's
