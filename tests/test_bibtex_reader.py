@@ -464,3 +464,16 @@ def test_a_crossref_to_an_entry_not_in_the_file_is_reported() -> None:
     records, problems = read_bibtex("refs.bib", "\n@inproceedings{k, title={T}, crossref={conf2020}, year=2020}\n")
     assert [r.title for r in records] == ["T"]
     assert [(str(p.source), p.severity.value) for p in problems] == [("refs.bib:2", "warning")] and "'conf2020'" in problems[0].message
+
+
+def test_an_undefined_macro_or_a_date_that_is_none_is_reported_where_it_is_written() -> None:
+    records, problems = read(
+        "@string{ttl = {Defined Title}}\n"
+        "@article{a, title = ttlx, author = {A, B},\n  year = 2020, month = jna}\n"
+        "@article{b, title = ttl # { and more}, journal = jmx, year = {in press}}\n"
+        "@article{c, title = {Year with a letter}, year = {2020a}, month = {13}}\n"
+        "@article{d, title = {Fine}, year = {2021}, month = jun}\n"
+    )
+    assert [(r.title, r.year, r.month) for r in records] == [("ttlx", 2020, None), ("Defined Title and more", None, None), ("Year with a letter", 2020, None), ("Fine", 2021, 6)]
+    assert [problem.split(": warning: ")[0] for problem in problems] == ["refs.bib:2", "refs.bib:3", "refs.bib:4", "refs.bib:4", "refs.bib:5"]
+    assert "'ttlx'" in problems[0] and "'jna'" in problems[1] and "'jmx'" in problems[2] and "'in press'" in problems[3] and "'13'" in problems[4]

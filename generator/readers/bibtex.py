@@ -42,7 +42,7 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 # Standard BibTeX styles predefine the month macros.
 BUILTIN_MACROS = {name: name for name in MONTHS}
-_YEAR = re.compile(r"\b(\d{4})\b")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")  # "2020a" (a second paper of one author-year) is 2020
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 CONTAINER_TYPES = frozenset({"proceedings", "mvproceedings", "collection", "mvcollection", "book", "mvbook"})
 _INHERITED_FROM_CROSSREF = (
@@ -102,7 +102,7 @@ def read_entries(path: str, text: str) -> FileRead:
     entries.sort(key=lambda entry: entry.start_line)
     for entry in entries:
         entry.fields, missing_commas = split_missing_commas(entry, path)
-        problems += missing_commas + _repeated_fields(entry, path)
+        problems += missing_commas + _repeated_fields(entry, path) + _unreadable_values(entry, path, macros)
     records = _records(path, entries, macros, problems, rejects)
     if not records and not rejects and not entries and text.strip() and "@" not in text:
         problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
@@ -137,6 +137,41 @@ def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: 
         except Exception as error:  # one odd entry must not stop the file; report it instead
             rejects.add(source, f"entry {entry.key!r} could not be read ({type(error).__name__}: {error}); skipped")
     return records
+
+
+def _unreadable_values(entry: Entry, path: str, macros: dict[str, str]) -> list[Problem]:
+    """A warning at each field that names an @string macro the file does not define (BibTeX
+    says "I didn't find a database entry for string"), and at a year or month that gives no
+    date: the paper would silently carry the macro's name, or no date."""
+    problems = []
+    for field in entry.fields:
+        name, raw = field.key.lower(), str(field.value)
+        line = (field.start_line if field.start_line is not None else entry.start_line) + 1
+        undefined = undefined_macros(raw, macros)
+        for macro in undefined:
+            problems.append(Problem(Source(path, line), f"{name} of entry {entry.key!r} uses @string {macro!r}, which is not defined; the name is used as text"))
+        value = latex_to_text(resolve_value(raw, macros)).strip()
+        if undefined or not value:
+            continue
+        if name == "year" and not _YEAR.search(value):
+            problems.append(Problem(Source(path, line), f"year {value!r} of entry {entry.key!r} is no year; the paper is undated"))
+        if name == "month" and parse_year_month({"month": value})[1] is None:
+            problems.append(Problem(Source(path, line), f"month {value!r} of entry {entry.key!r} is no month; it is left out"))
+    return problems
+
+
+def undefined_macros(raw: str, macros: dict[str, str]) -> list[str]:
+    """The bare words of a field's value (its parts between `#`) that are neither numbers
+    nor macros defined in `macros`."""
+    parts = [raw]
+    if "#" in raw:
+        parts, start = [], 0
+        for hash_sign in _top_level(raw, "#"):
+            parts.append(raw[start : hash_sign.start()])
+            start = hash_sign.end()
+        parts.append(raw[start:])
+    bare = [part.strip() for part in parts if part.strip()[:1] not in {"{", '"'}]
+    return [part for part in bare if part and not part.isdigit() and part.lower() not in macros]
 
 
 def _repeated_fields(entry: Entry, path: str) -> list[Problem]:
