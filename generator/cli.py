@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.status import Status
 
 from generator.config import ConfigError, load_config
+from generator.readers.result import InputError
 from generator.search import index_site, uses_pagefind
 from generator.watch import watch
 from generator.write import OutputError
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         # Paths in review.yml are relative to it; paths typed on the command line, to here.
         progress = quiet if arguments.quiet else StageProgress()
         report = build(config, tuple(str(Path(path).absolute()) for path in arguments.input), progress=progress)
-    except (ConfigError, OutputError) as error:
+    except (ConfigError, InputError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for line in summary(report, verbose=not arguments.quiet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import re
 import unicodedata
@@ -100,6 +101,9 @@ def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = 
     named = inputs if "inputs" in data else []  # the default, papers/, may not be made yet
     for missing in (i for i in named if not any(ch in i for ch in "*?[") and not (root / i).exists()):
         raise fail("inputs", f"{missing!r} not found; nothing was built, and the site is as it was")
+    for pattern in (i for i in named if any(ch in i for ch in "*?[")):
+        if not any(Path(match).is_file() for match in glob.iglob(str(root / pattern), recursive=True)):
+            raise fail("inputs", f"{pattern!r} matches no file; nothing was built, and the site is as it was")
     keys_file = str(data.get("keys_file") or "citation-keys.yml")
     if (root / keys_file).is_dir() or not (root / keys_file).parent.is_dir():
         raise fail("keys_file", f"{keys_file!r} must name a file in an existing folder")

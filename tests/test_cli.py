@@ -119,6 +119,15 @@ def test_input_paths_are_relative_to_the_working_directory(tmp_path: Path, monke
     assert "A Small Paper" in papers
 
 
+def test_a_mistyped_input_on_the_command_line_builds_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = project(tmp_path)
+    assert main(["build", "--config", str(config), "--quiet"]) == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "docs").rglob("*") if p.is_file()}
+    assert main(["build", "--config", str(config), "--input", str(tmp_path / "nosuch.bib"), "--quiet"]) == 2
+    assert "nosuch.bib: input not found; nothing was built, and the site is as it was" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (tmp_path / "docs").rglob("*") if p.is_file()} == before
+
+
 def test_the_summary_names_the_files_it_removed() -> None:
     removed = tuple(f"review/hand-{n:02d}.md" for n in range(LISTED_REMOVALS + 3))
     lines = summary(Report(written=WriteReport((), 0, removed)), verbose=True)

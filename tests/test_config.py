@@ -44,6 +44,8 @@ def test_empty_file_is_all_defaults(tmp_path: Path) -> None:
 
 def test_full_config(tmp_path: Path) -> None:
     (tmp_path / "papers").mkdir()
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "more.bib").write_text("", encoding="utf-8")
     text = """\
 title: Efficient Training
 description: A review.
@@ -191,7 +193,11 @@ def test_explicit_slug_is_slugified(tmp_path: Path) -> None:
 def test_an_input_that_does_not_exist_stops_the_build_before_anything_is_written(tmp_path: Path) -> None:
     (tmp_path / "papers").mkdir()
     assert error_of(tmp_path, "title: T\ninputs:\n  - paper/\n").endswith("review.yml:2: `inputs`: 'paper/' not found; nothing was built, and the site is as it was")
-    assert load_config(write(tmp_path, "inputs: [papers/, 'extra/*.bib']\n")).inputs == ("papers/", "extra/*.bib")  # a pattern may match nothing yet
+    # A pattern matching nothing is as likely a typo (`paper/*.txt`), which would build a
+    # site without those papers over the good one.
+    assert error_of(tmp_path, "inputs:\n  - papers/\n  - 'extra/*.bib'\n").endswith("review.yml:1: `inputs`: 'extra/*.bib' matches no file; nothing was built, and the site is as it was")
+    (tmp_path / "papers" / "a.bib").write_text("", encoding="utf-8")
+    assert load_config(write(tmp_path, "inputs: ['papers/*.bib']\n")).inputs == ("papers/*.bib",)
 
 
 def test_a_keys_file_in_a_missing_folder_is_a_config_error(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from generator.config import load_config
 from generator.pipeline import Report, build
 from generator.readers import find_input_files, read_inputs
+from generator.readers.result import InputError
 from generator.render import anchor
 
 REPO = Path(__file__).resolve().parents[1]
@@ -280,7 +281,7 @@ def test_a_file_named_twice_is_read_once(inputs: Path) -> None:
 
 PROBLEM_CASES = [
     (["missing/"], "missing/:0: error: input not found"),
-    (["papers/*.ris"], "papers/*.ris:0: warning: no files match this pattern"),
+    (["papers/*.ris"], "papers/*.ris:0: error: no files match this pattern"),
     (["notes.csv"], "notes.csv:0: warning: unknown input type '.csv' skipped"),
 ]
 
@@ -290,6 +291,29 @@ def test_inputs_that_give_nothing_are_reported(inputs: Path, patterns: list[str]
     files, problems = find_input_files(patterns, inputs)
     assert files == []
     assert [str(p)[: len(problem)] for p in problems] == [problem]
+
+
+@pytest.mark.parametrize("patterns", [["missing/"], ["papers/*.ris"], ["papers/", "papers/*.ris"]])
+def test_an_input_that_gives_no_file_stops_the_reading(inputs: Path, patterns: list[str]) -> None:
+    with pytest.raises(InputError, match="nothing was built, and the site is as it was"):
+        read_inputs(patterns, inputs, 2025)
+
+
+def test_a_file_or_folder_that_cannot_be_read_stops_the_reading(inputs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "b.bib":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    with pytest.raises(InputError, match=r"papers/sub/b\.bib: cannot read: Permission denied"):
+        read_inputs(["papers/"], inputs, 2025)
+    real_walk = os.walk
+    monkeypatch.setattr(os, "walk", lambda top, onerror=None: real_walk(inputs / "no-such-folder", onerror=onerror))
+    with pytest.raises(InputError, match="cannot list folder"):
+        read_inputs(["papers/"], inputs, 2025)
 
 
 def test_globs_give_files_only(inputs: Path) -> None:

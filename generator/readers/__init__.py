@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.models import Override, Problem, ReadResult, Record, Severity, Source
 from generator.parallel import fork_map
 from generator.readers import bibtex, curated, dailypapers
-from generator.readers.result import FileRead
+from generator.readers.result import FileRead, InputError
 
 SUFFIXES = {".txt": "dailypapers", ".bib": "bibtex", ".yml": "curated", ".yaml": "curated"}
 
@@ -29,9 +29,9 @@ def find_input_files(patterns: list[str], root: Path) -> tuple[list[Path], list[
         if any(ch in pattern for ch in "*?["):
             matches = [Path(p) for p in sorted(glob.glob(str(path), recursive=True)) if Path(p).is_file()]
             if not matches:  # most likely a typo: say so rather than build a smaller site
-                problems.append(Problem(Source(pattern, 0), "no files match this pattern"))
+                problems.append(Problem(Source(pattern, 0), "no files match this pattern", Severity.ERROR))
         elif path.is_dir():
-            matches = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+            matches = _files_under(path, root, problems)
         elif path.is_file():
             matches = [path]
         else:
@@ -47,6 +47,17 @@ def find_input_files(patterns: list[str], root: Path) -> tuple[list[Path], list[
             elif match.resolve() not in {f.resolve() for f in files}:
                 files.append(match)
     return files, problems
+
+
+def _files_under(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """Input files in `folder` and below (not hidden ones); a folder that cannot be listed is
+    an error (`Path.rglob` would pass over it in silence, and its papers with it)."""
+
+    def unlisted(error: OSError) -> None:
+        problems.append(Problem(Source(display_path(Path(error.filename), root), 0), f"cannot list folder: {error.strerror}", Severity.ERROR))
+
+    found = [Path(top) / name for top, _, names in os.walk(folder, onerror=unlisted) for name in names]
+    return sorted(p for p in found if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file())
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -105,7 +116,7 @@ def read_file(path: Path, shown: str, reference_year: int | None) -> FileRead:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return FileRead(problems=[Problem(Source(shown, 0), f"cannot read: {error.strerror}", Severity.ERROR)])
+        return FileRead(problems=[Problem(Source(shown, 0), f"cannot read: {error.strerror}", Severity.ERROR)], unreadable=True)
     text, problems = decode(data, shown)
     if text is None:
         return FileRead(problems=problems)
@@ -131,6 +142,8 @@ def _size(path: Path) -> int:
 def read_inputs(patterns: list[str], root: Path, reference_year: int | None) -> ReadResult:
     """Every input, in a sorted and stable order. Entries read = len(records) + rejected."""
     files, problems = find_input_files(patterns, root)
+    if lost := [problem for problem in problems if problem.severity is Severity.ERROR]:
+        raise InputError(_lost_inputs(lost))
     records: list[Record] = []
     overrides: list[Override] = []
     rejected = 0
@@ -138,9 +151,16 @@ def read_inputs(patterns: list[str], root: Path, reference_year: int | None) -> 
     # handful of files of a few papers each is read here rather than start workers for it.
     total_size = sum(map(_size, files))
     results = fork_map(lambda path: read_file(path, display_path(path, root), reference_year), files, parallel=total_size >= PARALLEL_BYTES)
+    if lost := [problem for result in results if result.unreadable for problem in result.problems]:
+        raise InputError(_lost_inputs(lost))
     for result in results:
         records += result.records
         overrides += result.overrides
         problems += result.problems
         rejected += result.rejected
     return ReadResult(tuple(records), tuple(overrides), tuple(problems), rejected)
+
+
+def _lost_inputs(problems: list[Problem]) -> str:
+    where = "; ".join(f"{problem.source.path}: {problem.message}" for problem in problems)
+    return f"{where}; nothing was built, and the site is as it was"

@@ -32,7 +32,6 @@ import yaml
 from generator.models import Override, Problem, Record, Severity, Source, SourceKind
 from generator.normalize import clean_whitespace, display_text, find_arxiv_id, normalize_arxiv_id, normalize_doi
 from generator.readers.result import FileRead, Rejects
-from generator.tags import fold
 
 PAPER_FIELDS = frozenset(
     {
@@ -277,9 +276,13 @@ def _tags(values: dict[str, Any], source: Source, problems: list[Problem]) -> tu
     can list, and is reported rather than dropped unseen."""
     tags = _strings(values, "tags", source, problems, separator=_TAG_SEPARATOR)
     for tag in tags:
-        if not fold(tag):
+        if not _has_letters(tag):
             problems.append(Problem(source, f"tag {tag!r} has no letter or digit; ignored", Severity.WARNING))
-    return tuple(tag for tag in tags if fold(tag))
+    return tuple(tag for tag in tags if _has_letters(tag))
+
+
+def _has_letters(text: str) -> bool:
+    return any(char.isalnum() for char in text)  # of any script
 
 
 def _unbraced(name: str) -> str:

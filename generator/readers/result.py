@@ -21,6 +21,13 @@ class FileRead:
     problems: list[Problem] = field(default_factory=list)  # warnings, errors and the rejects' errors
     rejected: int = 0
     overrides: list[Override] = field(default_factory=list)
+    unreadable: bool = False  # the file could not be read at all: its papers would vanish from the site
+
+
+class InputError(Exception):
+    """Inputs that cannot be read at all: a missing file or folder, a pattern matching no
+    file, a file or folder without read permission. Building without them would replace
+    the site with a smaller one, so nothing is built; the message lists each, by path."""
 
 
 class Rejects:
