@@ -21,7 +21,7 @@ from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys,
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
 from generator.topics import dump_topics, load_topics
-from generator.write import Output, WriteReport, commit, recorded_tree, staged_output
+from generator.write import Output, OutputError, WriteReport, commit, recorded_tree, staged_output
 
 
 @dataclass
@@ -114,12 +114,14 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         with _stage(report, "render", progress):
             pages.site_files(report, config, Output())
         return report
-    report.written = _write_site(report, config, progress)
+    # The kept topics and keys first: a site whose keys were not kept would hand them out
+    # afresh next time, while a kept key whose page failed to be written is only early.
     if discovered:
         _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
     new_keys = pinned | keys
     if new_keys != pinned:
         _replace_file(config.keys_path, dump_pinned(new_keys))
+    report.written = _write_site(report, config, progress)
     return report
 
 
@@ -134,12 +136,16 @@ def _write_site(report: Report, config: Config, progress: Progress) -> WriteRepo
         # them only to compare took most of an unchanged re-run.
         return WriteReport((), len(in_place), ())
     cache.save_render_key(config.root, "")  # until this run's files are all in place
-    # Rendered files go straight to the staging folder, and into docs/ only at `commit`.
-    with staged_output(docs_dir, record) as output:
-        with _stage(report, "render", progress):
-            pages.site_files(report, config, output)
-        with _stage(report, "write", progress):
-            written = commit(output)
+    # Rendered files go straight to the staging folder, and into docs/ only at `commit`,
+    # which reports its own errors: an OSError here (a full disk) came before it.
+    try:
+        with staged_output(docs_dir, record) as output:
+            with _stage(report, "render", progress):
+                pages.site_files(report, config, output)
+            with _stage(report, "write", progress):
+                written = commit(output)
+    except OSError as error:
+        raise OutputError(f"{error.filename or docs_dir}: {error.strerror or error}; nothing in {docs_dir} was changed") from error
     cache.save_render_key(config.root, rendered_from)
     return written
 

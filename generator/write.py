@@ -205,10 +205,13 @@ def _write_record(record: Path, output: Output) -> None:
         stat = (output.docs_dir / path).stat()
         entries[path] = [stat.st_size, stat.st_mtime_ns, digest]
     if entries != output.written_before:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        temporary = record.with_name(f".{record.name}.tmp")
-        temporary.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
-        temporary.replace(record)
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            temporary = record.with_name(f".{record.name}.tmp")
+            temporary.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
+            temporary.replace(record)
+        except OSError:  # the site is in place; without a record the next run compares files instead
+            record.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -255,9 +258,12 @@ def _check_writable(targets: list[Path], docs_dir: Path) -> None:
         folders.add(folder)
         if target.exists() and not os.access(target, os.W_OK):
             raise OutputError(f"{target}: cannot be replaced (read-only or immutable); nothing in {docs_dir} was changed")
+    device = os.stat(docs_dir).st_dev  # the staging folder's: files are moved into place by renaming
     for folder in sorted(folders):
         if not os.access(folder, os.W_OK | os.X_OK):
             raise OutputError(f"{folder}: cannot write in this folder (read-only or immutable); nothing in {docs_dir} was changed")
+        if os.stat(folder).st_dev != device:
+            raise OutputError(f"{folder}: on another file system than {docs_dir} (a link?), where files cannot be renamed into it; nothing in {docs_dir} was changed")
 
 
 def _commit(changed: list[str], stale: list[str], staging: Path) -> None:
@@ -284,7 +290,7 @@ def _apply(staging: Path, docs_dir: Path) -> None:
         for relative in plan["delete"]:
             (docs_dir / relative).unlink(missing_ok=True)
     except OSError as error:
-        raise OutputError(f"{error.filename}: {error.strerror}; the next run finishes putting the new files in place") from error
+        raise OutputError(f"{error.filename}: {error.strerror}; once that is fixed, the next run finishes putting the new files in place") from error
     _remove_empty_folders(docs_dir)
     (staging / COMMITTED).unlink()  # first: a crash below then leaves an uncommitted, discardable folder
     shutil.rmtree(staging)

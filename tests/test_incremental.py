@@ -14,6 +14,7 @@ from watchdog.observers import Observer
 from generator import pages
 from generator.config import load_config
 from generator.pipeline import build
+from generator.write import Output, OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,3 +129,20 @@ def test_a_moved_checkout_does_not_render_the_site_again(project: Path, tmp_path
     monkeypatch.setattr(pages, "site_files", lambda *_: pytest.fail("rendered although only the folder moved"))
     report = build(load_config(moved / "review.yml"))
     assert report.written is not None and not report.written.written
+
+
+def test_a_full_disk_while_staging_changes_nothing_and_says_so_but_keys_are_kept(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_config(project / "review.yml"))
+    before = {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()}
+    (project / "citation-keys.yml").unlink()
+    dump = sorted((project / "papers").glob("*.txt"))[0]
+    dump.write_text(dump.read_text(encoding="utf-8").replace("We propose", "We present", 1), encoding="utf-8")
+
+    def no_space(self: Output, path: str, parts: object) -> None:
+        raise OSError(28, "No space left on device", str(project / "docs" / path))
+
+    monkeypatch.setattr(Output, "add_parts", no_space)
+    with pytest.raises(OutputError, match=r"No space left on device; nothing in .* was changed"):
+        build(load_config(project / "review.yml"))
+    assert {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()} == before
+    assert (project / "citation-keys.yml").exists()  # kept before the site: keys are never handed out afresh

@@ -153,3 +153,23 @@ def test_an_unwritable_folder_fails_the_write_before_anything_changes(docs: Path
     assert tree(docs) == before
     assert not staging_dir(docs).exists()
     write_output(output({"review/a.md": "new a\n", "downloads/papers.json": "[1]\n"}), docs)  # writable again: it goes through
+
+
+def test_a_folder_on_another_file_system_fails_the_write_before_anything_changes(docs: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = Path("/dev/shm") / tmp_path_factory.mktemp("x").name
+    if not Path("/dev/shm").is_dir() or os.stat("/dev/shm").st_dev == os.stat(docs).st_dev:
+        pytest.skip("needs a second file system")
+    elsewhere.mkdir()
+    try:
+        (elsewhere / "x.bib").write_text("old x", encoding="utf-8")
+        (docs / "downloads" / "x.bib").unlink()
+        (docs / "downloads").rmdir()
+        (docs / "downloads").symlink_to(elsewhere)  # a user's link to another disk
+        before = tree(docs)
+        with pytest.raises(OutputError, match="another file system"):
+            write_output(output({"review/a.md": "new a\n", "downloads/x.bib": "new x"}), docs)
+        assert tree(docs) == before and not staging_dir(docs).exists()
+    finally:
+        for path in elsewhere.iterdir():
+            path.unlink()
+        elsewhere.rmdir()
