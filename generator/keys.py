@@ -9,6 +9,7 @@ alone (a newcomer may sort first), so every assigned key is recorded in a key fi
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import defaultdict
@@ -144,6 +145,10 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
         if identity not in assigned and key.lower() not in given:
             assigned[identity] = key
             given.add(key.lower())
+    for identity, key in _retitled(papers, pinned, assigned):
+        if key.lower() not in given:
+            assigned[identity] = key
+            given.add(key.lower())
     ordered = sorted(papers, key=_claim_order)
     for paper in ordered:
         if paper.identity in assigned:
@@ -153,6 +158,34 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
         taken.add(key.lower())
         assigned[paper.identity] = key
     return assigned
+
+
+# A title corrected in its input ("Quantization" → "Quantisation", a typo) is still its
+# paper's: a key-file title this close to a new one, whose paper is gone, gives it its key.
+RETITLED_SIMILARITY = 0.9
+RETITLED_PAIRS = 200_000  # comparisons at most: beyond, a run replaced its corpus, not a title
+
+
+def _retitled(papers: list[Paper], pinned: dict[str, str], assigned: dict[str, str]) -> list[tuple[str, str]]:
+    """(identity, key) for each paper without a key whose title is a slight edit of a title
+    in the key file that no paper has any more: the same paper, its title corrected."""
+    present = {name for paper in papers for name in (paper.identity, told_identity(paper), *paper.aliases)}
+    kept = {key.lower() for key in assigned.values()}
+    orphans = sorted((identity, key) for identity, key in pinned.items() if identity not in present and key.lower() not in kept)
+    newcomers = sorted(paper.identity for paper in papers if paper.identity not in assigned)
+    if not orphans or len(orphans) * len(newcomers) > RETITLED_PAIRS:
+        return []
+    found = []
+    for identity in newcomers:
+        matcher = difflib.SequenceMatcher(None, "", identity, autojunk=False)  # b, compared with each a
+        close = []
+        for old, key in orphans:
+            matcher.set_seq1(old)
+            if matcher.real_quick_ratio() >= RETITLED_SIMILARITY and matcher.quick_ratio() >= RETITLED_SIMILARITY and matcher.ratio() >= RETITLED_SIMILARITY:
+                close.append((matcher.ratio(), old, key))
+        if close:
+            found.append((identity, max(close)[2]))
+    return found
 
 
 def replaced_keys(papers: list[Paper]) -> list[Problem]:

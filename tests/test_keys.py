@@ -262,3 +262,14 @@ def test_a_key_alias_is_never_a_key_another_paper_holds() -> None:
     first = replace(paper("One title", 2020, ("Ada Lovelace",), bibtex_key="shared"), key="shared", other_bibtex_keys=(("taken", Source("b.bib", 1)),))
     other = replace(paper("Another title", 2021, ("Alan Turing",), bibtex_key="taken"), key="taken")
     assert [p.key_aliases for p in with_key_aliases([first, other])] == [(), ()]
+
+
+def test_a_paper_whose_title_typo_is_fixed_keeps_its_key() -> None:
+    before = paper("VPTQ: Extreme Low-bit Vector Post-Training Quantization for Large Language Models", 2024, ("Yifei Liu",))
+    other = paper("Efficient Inference", 2023, ("Wei Zhang",))
+    pinned = assign_keys([before, other], {})
+    fixed = paper("VPTQ: Extreme Low-bit Vector Post-Training Quantisation for Large Language Models", 2024, ("Yifei Liu",))
+    unrelated = paper("A Different Paper Entirely", 2024, ("Yifei Liu",))
+    keys = assign_keys([fixed, other, unrelated], pinned)
+    assert keys[fixed.identity] == pinned[before.identity]
+    assert keys[unrelated.identity] not in {key.lower() for key in pinned.values()}
