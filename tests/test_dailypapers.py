@@ -526,3 +526,15 @@ def test_an_abstract_of_two_paragraphs_is_one_abstract_with_its_meta() -> None:
     result = read_dump(text)
     assert [(r.title, r.abstract, r.day) for r in result.records] == [("Good One", f"{OTHER_ABSTRACT} {ABSTRACT}", 5), ("Good Two", ABSTRACT, None)]
     assert not result.problems and not result.rejected
+
+
+@pytest.mark.parametrize("date", ["Feb 29, 2023", "Sep 31, 2024", "31 Apr 2020", "2021-02-30"])
+def test_a_date_that_does_not_exist_is_reported_and_leaves_the_paper_undated(date: str) -> None:
+    result = read_dump(dump("Good One", "", ABSTRACT, "", "  • 2 authors", "·", date))
+    assert [(r.title, r.year, r.month, r.day) for r in result.records] == [("Good One", None, None, None)]
+    assert [str(p.source) for p in result.problems] == ["dump.txt:7"] and "no such day" in result.problems[0].message
+
+
+def test_february_29_of_a_leap_year_or_of_no_year_is_a_date() -> None:
+    result = read_dump(dump("Good One", "", ABSTRACT, "", "  • 2 authors", "·", "Feb 29, 2024", "", "Good Two", "", ABSTRACT, "", "·", "Feb 29"))
+    assert [(r.month, r.day) for r in result.records] == [(2, 29), (2, 29)] and not result.problems

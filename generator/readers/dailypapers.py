@@ -14,6 +14,7 @@ Entries without a meta block occur even in files that otherwise have one.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -112,9 +113,11 @@ def parse_date(line: str) -> ListingDate | None:
     groups = match.groupdict()
     month = int(groups["number"]) if groups.get("number") else MONTHS[groups["month"][:3].lower()]
     day = int(match["day"])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    year = int(match["year"]) if match["year"] else None
+    # No such day ("Feb 29, 2023", "Sep 31") is no date; without a year, Feb 29 may be one.
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year or 2000, month)[1]):
         return None
-    return ListingDate(month=month, day=day, year=int(match["year"]) if match["year"] else None, upvotes=_upvotes(match["upvotes"]))
+    return ListingDate(month=month, day=day, year=year, upvotes=_upvotes(match["upvotes"]))
 
 
 def _upvotes(text: str | None) -> int | None:
@@ -160,6 +163,8 @@ def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
             author_count = int(m[1])
         elif (parsed := parse_date(line)) is not None:
             date = parsed
+        elif any(pattern.match(line) for pattern in _DATES):
+            problems.append(Problem(Source(path, block.line + offset), f"{line[:40]!r} is no date there is (no such day in that month); the paper is undated"))
         elif offset == 0:
             organization = organisation_name(line)
         else:
