@@ -477,3 +477,14 @@ def test_an_undefined_macro_or_a_date_that_is_none_is_reported_where_it_is_writt
     assert [(r.title, r.year, r.month) for r in records] == [("ttlx", 2020, None), ("Defined Title and more", None, None), ("Year with a letter", 2020, None), ("Fine", 2021, 6)]
     assert [problem.split(": warning: ")[0] for problem in problems] == ["refs.bib:2", "refs.bib:3", "refs.bib:4", "refs.bib:4", "refs.bib:5"]
     assert "'ttlx'" in problems[0] and "'jna'" in problems[1] and "'jmx'" in problems[2] and "'in press'" in problems[3] and "'13'" in problems[4]
+
+
+def test_biblatex_xdata_fields_are_inherited_and_a_set_is_no_paper() -> None:
+    records, problems = read(
+        "@xdata{pub, publisher = {Springer}, address = {Berlin}}\n"
+        "@book{b1, title = {A Book}, author = {A, B}, year = 2020, publisher = {Own}, xdata = {pub}}\n"
+        "@set{s1, entryset = {b1}}\n"
+    )
+    [book] = records
+    assert dict(book.bibtex_fields) == {"title": "A Book", "author": "A, B", "year": "2020", "publisher": "Own", "address": "Berlin"}
+    assert [p.split(": warning: ")[0] for p in problems] == ["refs.bib:3"] and "@set 's1'" in problems[0]

@@ -125,6 +125,12 @@ def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: 
         if entry.key.lower() in containers and entry.entry_type.lower() in CONTAINER_TYPES:
             continue  # a volume that papers cross-reference, not a paper of its own
         source = Source(path, entry.start_line + 1)
+        if entry.entry_type.lower() == "xdata":
+            continue  # fields for the entries that name it in `xdata`, not a paper
+        if entry.entry_type.lower() == "set":
+            problems.append(Problem(source, f"@set {entry.key!r} groups the entries its `entryset` lists; it is no paper itself, skipped", Severity.WARNING))
+            continue
+        fields = with_xdata(fields, fields_by_key)
         parent = fields.get("crossref", "").strip()
         if parent and parent.lower() not in fields_by_key:
             problems.append(Problem(source, f"entry {entry.key!r} cross-references {parent!r}, which is not in this file; nothing inherited"))
@@ -408,6 +414,15 @@ def resolved_fields(entry: Entry, macros: dict[str, str]) -> dict[str, str]:
         if is_field_name(field.key):
             fields.setdefault(field.key.lower(), resolve_value(str(field.value), macros))
     return fields
+
+
+def with_xdata(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The fields of the biblatex @xdata entries that `xdata` names, where the entry lacks them."""
+    inherited: dict[str, str] = {}
+    for key in fields.get("xdata", "").split(","):
+        for name, value in by_key.get(key.strip().lower(), {}).items():
+            inherited.setdefault(name, value)
+    return {name: value for name, value in fields.items() if name != "xdata"} | {n: v for n, v in inherited.items() if n not in fields} if inherited else fields
 
 
 def with_crossref(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> dict[str, str]:
