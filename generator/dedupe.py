@@ -180,6 +180,7 @@ def merge_group(group: list[Record]) -> Paper:
         sources=tuple(sorted({r.source for r in group})),
         bibtex_key=keyed[0].bibtex_key if keyed else "",
         other_bibtex_keys=_other_keys(keyed),
+        link_labels=_first_labels(group),
         bibtex_type=bibtex.bibtex_type if bibtex else "",
         bibtex_fields=bibtex.bibtex_fields if bibtex else (),
         topic_override=_first([r.topic for r in curated]),
@@ -187,6 +188,15 @@ def merge_group(group: list[Record]) -> Paper:
         note=_first([r.note for r in curated]),
         aliases=tuple(sorted({title_identity(r.title) for r in group} - {title_identity(best.title)})) if len(group) > 1 else (),
     )
+
+
+def _first_labels(group: list[Record]) -> tuple[tuple[str, str], ...]:
+    """Each link's label from the first record that names it."""
+    labels: dict[str, str] = {}
+    for record in group:
+        for url, label in record.link_labels:
+            labels.setdefault(url, label)
+    return tuple(labels.items())
 
 
 def _other_keys(keyed: list[Record]) -> tuple[tuple[str, Source], ...]:
@@ -316,6 +326,7 @@ def _overridden(paper: Paper, override: Override) -> Paper:
         tag_overrides=tuple(dict.fromkeys(paper.tag_overrides + override.tags)),
         note=override.note or paper.note,
         urls=tuple(dict.fromkeys(paper.urls + override.urls)),
+        link_labels=tuple((dict(paper.link_labels) | dict(override.link_labels)).items()),
         sources=tuple(sorted(set(paper.sources) | {override.source})),
     )
 

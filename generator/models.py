@@ -71,6 +71,7 @@ class Record:
     doi: str = ""
     arxiv_id: str = ""
     urls: tuple[str, ...] = ()
+    link_labels: tuple[tuple[str, str], ...] = ()  # (url, label) where the curator named a link: `Slides: https://…`
     venue: str = ""
     # BibTeX only: the user's key, entry type and undecoded (LaTeX) fields for export.
     bibtex_key: str = ""
@@ -93,6 +94,7 @@ class Override:
     tags: tuple[str, ...] = ()
     note: str = ""
     urls: tuple[str, ...] = ()
+    link_labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Paper:
     # where it was written; and those of the user's keys it is not cited by that no paper
     # is, which its entry lists (biblatex `ids`) so that citations of them still resolve.
     other_bibtex_keys: tuple[tuple[str, Source], ...] = ()
+    link_labels: tuple[tuple[str, str], ...] = ()  # (url, label) for links a curator named
     key_aliases: tuple[str, ...] = ()
     key: str = ""
     short_name: str = ""

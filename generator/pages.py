@@ -51,7 +51,8 @@ def safe_url(url: str) -> str:
 
 def find_links(paper: Paper) -> list[tuple[str, str]]:
     """Where to read the paper: its own URLs when known, else title searches."""
-    own = [(link_label(url), url) for url in map(safe_url, paper.urls) if url][:3]
+    labels = dict(paper.link_labels)  # a curator's names for links
+    own = [(labels.get(url) or link_label(safe), safe) for url in paper.urls if (safe := safe_url(url))][:3]
     if paper.arxiv_id:
         own.insert(0, ("arXiv", f"https://arxiv.org/abs/{quote(paper.arxiv_id, safe='./')}"))
     if paper.doi:

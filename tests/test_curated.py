@@ -10,6 +10,7 @@ import pytest
 
 from generator.dedupe import apply_overrides, merge_records
 from generator.models import Override, Record, Severity, Source, SourceKind
+from generator.pages import find_links
 from generator.readers.curated import read_curated, read_entries
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "curated.yml"
@@ -329,3 +330,15 @@ def test_curated_tags_in_any_script_are_kept_and_one_without_letters_is_reported
     records, _, problems = read_curated("list.yml", 'papers:\n  - title: A paper\n    tags: ["分布式训练", "обучение", "LoRA", "🔥"]\n')
     assert records[0].tags == ("分布式训练", "обучение", "LoRA")
     assert [(str(p.source), p.severity) for p in problems] == [("list.yml:2", Severity.WARNING)] and "'🔥'" in problems[0].message
+
+
+def test_a_curators_names_for_links_label_them_on_the_page() -> None:
+    text = (
+        "papers:\n  - title: A paper\n    links: {Slides: https://example.org/s.pdf, Data: https://example.org/d}\n"
+        "overrides:\n  - title: A paper\n    links: {Talk: https://example.org/talk}\n"
+    )
+    records, overrides, problems = read_curated("list.yml", text)
+    papers, _ = merge_records(records)
+    (paper,), _ = apply_overrides(papers, overrides)
+    assert not problems
+    assert [label for label, _ in find_links(paper)][:3] == ["Slides", "Data", "Talk"]

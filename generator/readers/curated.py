@@ -293,18 +293,20 @@ def _unbraced(name: str) -> str:
     return name
 
 
-def _links(values: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[str, ...]:
+def _links(values: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    """The http(s) links of `links` (a list, or a mapping of labels to links: `Code: https://…`)
+    and `url`, each with its label, empty when none was given."""
     raw = values.get("links")
-    links = list(raw.values()) if isinstance(raw, dict) else list(_strings(values, "links", source, problems))
-    links += list(_strings(values, "url", source, problems))
-    safe = []
-    for link in links:
+    labelled = [(str(label), link) for label, link in raw.items()] if isinstance(raw, dict) else [("", link) for link in _strings(values, "links", source, problems)]
+    labelled += [("", link) for link in _strings(values, "url", source, problems)]
+    safe: dict[str, str] = {}
+    for label, link in labelled:
         link = str(link).strip()
         if link.startswith(("https://", "http://")):
-            safe.append(link)
+            safe[link] = safe.get(link) or clean_whitespace(label)
         else:
             problems.append(Problem(source, f"link {link[:60]!r} ignored: only http(s) links are allowed"))
-    return tuple(dict.fromkeys(safe))
+    return tuple(safe.items())
 
 
 def _int(values: dict[str, Any], name: str, source: Source, problems: list[Problem], low: int, high: int) -> int | None:
@@ -353,8 +355,9 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
         day=_int(values, "day", source, problems, 1, 31),
         upvotes=_int(values, "upvotes", source, problems, 0, 10**9),
         doi=normalize_doi(_scalar(values, "doi", source, problems)),
-        arxiv_id=arxiv or find_arxiv_id(" ".join(links)),
-        urls=links,
+        arxiv_id=arxiv or find_arxiv_id(" ".join(link for link, _ in links)),
+        urls=tuple(link for link, _ in links),
+        link_labels=tuple((link, label) for link, label in links if label),
         venue=_text(values, "venue", source, problems),
         bibtex_key=_scalar(values, "key", source, problems).strip(),
         topic=_scalar(values, "topic", source, problems).strip(),
@@ -374,6 +377,7 @@ def _override(node: yaml.Node, path: str, problems: list[Problem]) -> Override |
     if not match_key and not match_title:
         problems.append(Problem(source, "override needs `key` or `title` to say which paper it changes; skipped", Severity.ERROR))
         return None
+    links = _links(values, source, problems)
     return Override(
         source=source,
         match_key=match_key,
@@ -381,5 +385,6 @@ def _override(node: yaml.Node, path: str, problems: list[Problem]) -> Override |
         topic=_scalar(values, "topic", source, problems).strip(),
         tags=_tags(values, source, problems),
         note=_text(values, "note", source, problems),
-        urls=_links(values, source, problems),
+        urls=tuple(link for link, _ in links),
+        link_labels=tuple((link, label) for link, label in links if label),
     )
