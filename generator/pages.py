@@ -32,7 +32,7 @@ from generator.parallel import PARALLEL_FROM, fork_imap, fork_map
 from generator.render import anchor, clip, inert, make_environment, render
 from generator.ris import ris_parts
 from generator.search import SEARCH_PAGE, search_engine
-from generator.write import OWNED_DIRS, Output
+from generator.write import Output, hand_written_pages
 
 if TYPE_CHECKING:
     from generator.pipeline import Report
@@ -318,20 +318,6 @@ def _home(
     dated = sorted((p for p in papers if p.year), key=newest_first)
     output.add(
         f"{PAGES_DIR}/_home.md", render(environment, "home.md.j2", newest=dated[:WHATS_NEW], undated=len(papers) - len(dated), **context)
-    )
-
-
-def hand_written_pages(config: Config) -> list[str]:
-    """Markdown pages in docs/ outside the generator's folders, for the navigation."""
-    docs = config.root / config.docs_dir
-    if not docs.is_dir():
-        return []
-    found = (p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-    # MkDocs skips dot-folders (and so does this: the generator's staging folder is one).
-    return sorted(
-        p
-        for p in found
-        if p.split("/")[0] not in OWNED_DIRS and p != "index.md" and not any(part.startswith(".") for part in p.split("/"))
     )
 
 

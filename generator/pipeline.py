@@ -21,7 +21,7 @@ from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys,
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
 from generator.topics import dump_topics, load_topics
-from generator.write import Output, OutputError, WriteReport, commit, recorded_tree, staged_output
+from generator.write import Output, OutputError, WriteReport, commit, hand_written_pages, recorded_tree, staged_output
 
 
 @dataclass
@@ -129,7 +129,7 @@ def _write_site(report: Report, config: Config, progress: Progress) -> WriteRepo
     """Renders the site into docs/, unless the files there are already what it would render."""
     docs_dir, record = config.root / config.docs_dir, cache.cache_dir(config.root) / "written.json"
     with _stage(report, "fingerprint", progress):
-        rendered_from = cache.render_key(report, config, pages.hand_written_pages(config))
+        rendered_from = cache.render_key(report, config, hand_written_pages(config))
         in_place = recorded_tree(docs_dir, record) if rendered_from == cache.load_render_key(config.root) else None
     if in_place is not None:
         # The same inputs would render the same files, and they are in place: rendering

@@ -26,17 +26,35 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+if TYPE_CHECKING:
+    from generator.config import Config
+
 OWNED_DIRS = ("review", "downloads")  # relative to docs/
 
 
 class OutputError(Exception):
     pass
+
+
+def hand_written_pages(config: Config) -> list[str]:
+    """Markdown pages in docs/ outside the generator's folders, for the navigation."""
+    docs = config.root / config.docs_dir
+    if not docs.is_dir():
+        return []
+    found = (p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    # MkDocs skips dot-folders (and so does this: the generator's staging folder is one).
+    return sorted(
+        p
+        for p in found
+        if p.split("/")[0] not in OWNED_DIRS and p != "index.md" and not any(part.startswith(".") for part in p.split("/"))
+    )
 
 
 class Output:

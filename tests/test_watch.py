@@ -45,3 +45,12 @@ def test_a_new_input_file_or_config_edit_rebuilds(tmp_path: Path, monkeypatch: p
     config = project(tmp_path)
     assert run(config, monkeypatch, lambda: (tmp_path / "papers" / "b.bib").write_text("@misc{b, title={B}}\n")) == 1
     assert run(config, monkeypatch, lambda: config.write_text("title: Renamed review\ninputs: [papers/]\n")) == 1
+
+
+def test_a_new_or_removed_hand_written_page_rebuilds_for_the_navigation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = project(tmp_path)
+    (tmp_path / "docs").mkdir()
+    page = tmp_path / "docs" / "notes.md"
+    assert run(config, monkeypatch, lambda: page.write_text("# Notes\n")) == 1
+    assert run(config, monkeypatch, lambda: page.write_text("# Notes, edited\n")) == 0  # its content is no part of the navigation
+    assert run(config, monkeypatch, page.unlink) == 1
