@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from threadpoolctl import threadpool_limits
 
@@ -105,19 +106,19 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         papers, override_problems = apply_overrides(papers, list(read.overrides))
         report.problems += override_problems
     with _stage(report, "analyse", progress):
-        taxonomy, discovered, topics, papers = _analyse(config, papers, use_cache=write)
-        slugs = {topic.slug for topic in taxonomy} | {analysis.OTHER.slug}
+        analysed = _analyse(config, papers, use_cache=write)
+        slugs = {topic.slug for topic in analysed.taxonomy} | {analysis.OTHER.slug}
         report.problems += unknown_topics(list(read.records), list(read.overrides), slugs)
-    report.papers = sorted(papers, key=lambda p: p.key.lower())
-    report.topics = topics
+    report.papers = sorted(analysed.papers, key=lambda p: p.key.lower())
+    report.topics = analysed.topics
     if not write:
         with _stage(report, "render", progress):
             pages.site_files(report, config, Output())
         return report
     # The kept topics and keys first: a site whose keys were not kept would hand them out
     # afresh next time, while a kept key whose page failed to be written is only early.
-    if discovered:
-        _replace_file(config.discovered_topics_path, dump_topics(taxonomy))
+    if analysed.discovered:
+        _replace_file(config.discovered_topics_path, dump_topics(analysed.taxonomy))
     new_keys = pinned | keys
     if new_keys != pinned:
         _replace_file(config.keys_path, dump_pinned(new_keys))
@@ -158,9 +159,16 @@ def _replace_file(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def _analyse(config: Config, papers: list[Paper], use_cache: bool) -> tuple[list[Topic], bool, list[Topic], list[Paper]]:
-    """The taxonomy, whether it was discovered now, and `analysis.analyse`'s results, from
-    the last run when nothing they depend on changed.
+class Analysed(NamedTuple):
+    taxonomy: list[Topic]  # configured, kept from an earlier run, or discovered now
+    discovered: bool  # now: to be kept for the next run
+    topics: list[Topic]  # the taxonomy and Other
+    papers: list[Paper]  # with topics, summaries, tags and related papers
+
+
+def _analyse(config: Config, papers: list[Paper], use_cache: bool) -> Analysed:
+    """The taxonomy and `analysis.analyse`'s results, from the last run when nothing they
+    depend on changed.
 
     The taxonomy is the configured one; else the one discovered on an earlier run (kept in
     a file, so that adding papers never reshuffles or renames topics); else it is discovered
@@ -168,14 +176,14 @@ def _analyse(config: Config, papers: list[Paper], use_cache: bool) -> tuple[list
     kept = list(config.topics) or load_topics(config.discovered_topics_path)
     path = cache.cache_path(config.root)
     if kept and use_cache and (cached := cache.load(path, cache.analysis_key(papers, kept, config.tags), papers)) is not None:
-        return kept, False, *cached
+        return Analysed(kept, False, *cached)
     summaries_path = cache.summaries_path(config.root)
     taxonomy, paper_summaries = analysis.taxonomy_and_summaries(papers, kept, cache.load_summaries(summaries_path) if use_cache else None)
     key = cache.analysis_key(papers, taxonomy, config.tags)
     if not kept and use_cache and (cached := cache.load(path, key, papers)) is not None:
-        return taxonomy, True, *cached  # topics discovered again (their file was deleted), as before
+        return Analysed(taxonomy, True, *cached)  # topics discovered again (their file was deleted), as before
     topics, enriched = analysis.analyse(papers, config, taxonomy, paper_summaries)
     if use_cache:
         cache.save(path, key, topics, enriched)
         cache.save_summaries(summaries_path, enriched)
-    return taxonomy, not kept, topics, enriched
+    return Analysed(taxonomy, not kept, topics, enriched)
