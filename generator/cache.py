@@ -157,14 +157,20 @@ def load_render_key(root: Path) -> str:
 
 
 def save_render_key(root: Path, key: str) -> None:
+    """Saves what the files in docs/ were rendered from; "" says they are being replaced.
+    Saving "" must succeed (else the run stops before any file changes); a key that cannot
+    be saved only costs the next run a render."""
     path = render_key_path(root)
     if not key:
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(key, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(key, encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        path.unlink(missing_ok=True)
 
 
 def _results(saved: dict[str, object]) -> dict[str, object]:

@@ -136,18 +136,20 @@ def _write_site(report: Report, config: Config, progress: Progress) -> WriteRepo
         # The same inputs would render the same files, and they are in place: rendering
         # them only to compare took most of an unchanged re-run.
         return WriteReport((), len(in_place), ())
-    cache.save_render_key(config.root, "")  # until this run's files are all in place
     # Rendered files go straight to the staging folder, and into docs/ only at `commit`,
-    # which reports its own errors: an OSError here (a full disk) came before it.
+    # which reports its own errors: an OSError here (a full disk) came before it. The
+    # render key is saved under the same lock as the files, so that of two builds at once
+    # the last to write the files also says what they were made from.
     try:
         with staged_output(docs_dir, record) as output:
+            cache.save_render_key(config.root, "")  # until this run's files are all in place
             with _stage(report, "render", progress):
                 pages.site_files(report, config, output)
             with _stage(report, "write", progress):
                 written = commit(output)
+            cache.save_render_key(config.root, rendered_from)
     except OSError as error:
         raise OutputError(f"{error.filename or docs_dir}: {error.strerror or error}; nothing in {docs_dir} was changed") from error
-    cache.save_render_key(config.root, rendered_from)
     return written
 
 
