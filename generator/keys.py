@@ -169,10 +169,12 @@ RETITLED_PAIRS = 200_000  # comparisons at most: beyond, a run replaced its corp
 def _retitled(papers: list[Paper], pinned: dict[str, str], assigned: dict[str, str]) -> list[tuple[str, str]]:
     """(identity, key) for each paper without a key whose title is a slight edit of a title
     in the key file that no paper has any more: the same paper, its title corrected."""
-    present = {name for paper in papers for name in (paper.identity, told_identity(paper), *paper.aliases)}
-    kept = {key.lower() for key in assigned.values()}
-    orphans = sorted((identity, key) for identity, key in pinned.items() if identity not in present and key.lower() not in kept)
     newcomers = sorted(paper.identity for paper in papers if paper.identity not in assigned)
+    kept = {key.lower() for key in assigned.values()}
+    if not newcomers or len(pinned) <= len(kept):  # a new paper, or a key-file title gone: neither
+        return []
+    present = {name for paper in papers for name in (paper.identity, told_identity(paper), *paper.aliases)}
+    orphans = sorted((identity, key) for identity, key in pinned.items() if identity not in present and key.lower() not in kept)
     if not orphans or len(orphans) * len(newcomers) > RETITLED_PAIRS:
         return []
     found = []
