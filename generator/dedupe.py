@@ -11,7 +11,8 @@ order:
 - title and author list come from the best-ranked record that has them;
 - the abstract is the longest one (listings truncate; a fuller one is richer);
 - the date is the most complete one (an explicit year beats one taken from
-  `reference_year`; then month, then day), ties going to the better rank;
+  `reference_year`; then month, then day), ties going to the better rank; but the year of
+  the BibTeX entry that is exported wins over another, so downloads and pages agree;
 - upvotes take the maximum; author count the largest of the list length and the counts;
 - organisation, DOI, arXiv id, venue and the BibTeX entry come from the best-ranked record
   that has them; links and sources are united.
@@ -159,6 +160,11 @@ def merge_group(group: list[Record]) -> Paper:
     counts = [r.author_count for r in group if r.author_count] + [len(with_authors.authors) if with_authors else 0]
     upvotes = [r.upvotes for r in group if r.upvotes is not None]
     bibtex = next((r for r in group if r.bibtex_fields), None)
+    if bibtex is not None and bibtex.year is not None and dated.year != bibtex.year:
+        # The user's entry is exported as written: its year is the paper's, so that pages,
+        # RIS and CSL-JSON say what the .bib says (Scholar's ICLR 2022 beside Zotero's arXiv
+        # date of 2021). A more precise date of the same year still wins.
+        dated = bibtex
     curated = [r for r in group if r.kind is SourceKind.CURATED]
     keyed = [r for r in group if r.bibtex_key]
     return Paper(

@@ -388,3 +388,16 @@ def test_an_override_matches_a_merged_paper_by_the_title_any_of_its_records_gave
     other_title = next(r.title for r in records if title_identity(r.title) != paper.identity)
     (overridden,), problems = apply_overrides([paper], [Override(Source("c.yml", 3), match_title=other_title, note="Mine.")])
     assert overridden.note == "Mine." and not problems
+
+
+def test_a_merged_paper_is_dated_as_the_entry_its_bibtex_export_is() -> None:
+    records, _ = read_bibtex(
+        "a.bib",
+        "@inproceedings{hu2022lora, title={LoRA: Low-Rank Adaptation of Large Language Models}, booktitle={ICLR}, year={2022}}\n"
+        "@article{huLoRA2021, title={LoRA: Low-Rank Adaptation of Large Language Models}, date={2021-10-16}}\n"
+        "@misc{again, title={LoRA: Low-Rank Adaptation of Large Language Models}, date={2022-04-25}}\n",
+    )
+    (paper,), _ = merge_records(records[:2])
+    assert (paper.year, paper.month, paper.day) == (2022, None, None) and dict(paper.bibtex_fields)["year"] == "2022"
+    (paper,), _ = merge_records([records[0], records[2]])
+    assert (paper.year, paper.month, paper.day) == (2022, 4, 25)  # the same year, said more precisely
