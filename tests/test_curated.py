@@ -342,3 +342,13 @@ def test_a_curators_names_for_links_label_them_on_the_page() -> None:
     (paper,), _ = apply_overrides(papers, overrides)
     assert not problems
     assert [label for label, _ in find_links(paper)][:3] == ["Slides", "Data", "Talk"]
+
+
+def test_yaml_merge_keys_give_their_fields_and_a_section_of_ones_own_is_quiet() -> None:
+    text = (
+        "x-common: &common\n  year: 2024\n  topic: quantization\n  tags: [a]\n"
+        "papers:\n  - <<: *common\n    title: One paper\n    tags: [b]\n  - title: Two\n    <<: [*common]\n"
+    )
+    records, _, problems = read_curated("list.yml", text)
+    assert [(r.title, r.year, r.topic, r.tags) for r in records] == [("One paper", 2024, "quantization", ("b",)), ("Two", 2024, "quantization", ("a",))]
+    assert problems == []

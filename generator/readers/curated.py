@@ -176,6 +176,8 @@ def _sections(root: yaml.Node, path: str, problems: list[Problem]) -> tuple[list
     sections: dict[str, list[yaml.Node]] = {"papers": [], "overrides": []}
     for key_node, value_node in root.value:
         name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+        if name not in sections and name.startswith(("_", "x-")):
+            continue  # a curator's own section, such as anchors for merge keys (`x-common: &common`)
         if name not in sections:
             problems.append(Problem(_where(path, key_node), f"unknown section {name!r} ignored (expected `papers` or `overrides`)"))
         elif not isinstance(value_node, yaml.SequenceNode):
@@ -194,7 +196,7 @@ def _mapping(node: yaml.Node, path: str, allowed: frozenset[str], problems: list
     if not isinstance(node, yaml.MappingNode):
         return None
     values: dict[str, Any] = {}
-    for key_node, value_node in node.value:
+    for key_node, value_node in _with_merged(node):
         name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
         if name not in allowed:
             problems.append(Problem(_where(path, key_node), f"unknown field {_shown(name)} ignored; known: {', '.join(sorted(allowed))}"))
@@ -206,6 +208,26 @@ def _mapping(node: yaml.Node, path: str, allowed: frozenset[str], problems: list
             except ValueError as error:
                 problems.append(Problem(_where(path, value_node), f"`{name}` ignored: {error}"))
     return values
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _with_merged(node: yaml.MappingNode, depth: int = 0) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The mapping's pairs, with those of YAML merge keys (`<<: *common`) after its own and
+    only where it has none of that name: its own fields win, as YAML says."""
+    own = [(key, value) for key, value in node.value if key.tag != _MERGE_TAG]
+    names = {key.value for key, _ in own if isinstance(key, yaml.ScalarNode)}
+    for key, value in node.value:
+        if key.tag != _MERGE_TAG or depth > 10:  # deeper: an alias cycle, not a curator's file
+            continue
+        for merged in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+            if isinstance(merged, yaml.MappingNode):
+                for pair in _with_merged(merged, depth + 1):
+                    if isinstance(pair[0], yaml.ScalarNode) and pair[0].value not in names:
+                        names.add(pair[0].value)
+                        own.append(pair)
+    return own
 
 
 def _shown(name: str) -> str:
