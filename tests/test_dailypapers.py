@@ -538,3 +538,8 @@ def test_a_date_that_does_not_exist_is_reported_and_leaves_the_paper_undated(dat
 def test_february_29_of_a_leap_year_or_of_no_year_is_a_date() -> None:
     result = read_dump(dump("Good One", "", ABSTRACT, "", "  • 2 authors", "·", "Feb 29, 2024", "", "Good Two", "", ABSTRACT, "", "·", "Feb 29"))
     assert [(r.month, r.day) for r in result.records] == [(2, 29), (2, 29)] and not result.problems
+
+
+def test_a_header_run_together_with_the_listing_date_still_gives_its_year() -> None:
+    result = read_dump(dump("Daily Papers", "byAK and the research community", "Jan 2, 2024", "", "Good One", "", ABSTRACT, "", "·", "Dec 30"))
+    assert [(r.year, r.month, r.day) for r in result.records] == [(2023, 12, 30)] and not result.problems

@@ -197,8 +197,8 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
     while index < len(blocks):
         block = blocks[index]
         index += 1
-        if _is_listing_date(block):
-            day = parse_date(block.lines[0])
+        if _is_listing_date(block) or _is_header_with_date(block):
+            day = parse_date(block.lines[-1])
             listed = day if day is not None and day.year is not None else None  # a heading without a year: its year is unknown
             continue
         if is_header(block):
@@ -325,6 +325,13 @@ def _is_debris_after(blocks: list[Block], index: int) -> bool:
 def _is_prose_at(blocks: list[Block], index: int) -> bool:
     """Whether an abstract-like block (not a meta block) is at `index`."""
     return index < len(blocks) and looks_like_abstract(blocks[index]) and not is_meta(blocks[index])
+
+
+def _is_header_with_date(block: Block) -> bool:
+    """The page header and the listing's date copied without blank lines between them
+    ("Daily Papers" / "byAK and the research community" / "Jan 2, 2025")."""
+    *header, last = block.lines
+    return bool(header) and all(line.casefold() in HEADER_LINES for line in header) and _is_listing_date(Block(block.line, (last,)))
 
 
 def _is_listing_date(block: Block) -> bool:
