@@ -352,3 +352,16 @@ def test_yaml_merge_keys_give_their_fields_and_a_section_of_ones_own_is_quiet() 
     records, _, problems = read_curated("list.yml", text)
     assert [(r.title, r.year, r.topic, r.tags) for r in records] == [("One paper", 2024, "quantization", ("b",)), ("Two", 2024, "quantization", ("a",))]
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("authors", "read"),
+    [
+        ("Ada Lovelace, Charles Babbage", ("Ada Lovelace", "Charles Babbage")),
+        ("Lovelace, Ada", ("Lovelace, Ada",)),
+        ("Lovelace, Ada and Babbage, Charles", ("Lovelace, Ada", "Babbage, Charles")),
+    ],
+)
+def test_authors_written_as_one_text_are_split_where_they_are_a_list(authors: str, read: tuple[str, ...]) -> None:
+    records, _, _ = read_curated("list.yml", f"papers:\n  - title: A paper\n    authors: {authors}\n")
+    assert records[0].authors == read

@@ -307,6 +307,15 @@ def _has_letters(text: str) -> bool:
     return any(char.isalnum() for char in text)  # of any script
 
 
+def _comma_listed(names: tuple[str, ...]) -> list[str]:
+    """`Ada Lovelace, Charles Babbage` written as one text is two authors, where each part
+    has a given name and a family name; `Lovelace, Ada` (BibTeX's order) is one."""
+    if len(names) != 1 or "," not in names[0]:
+        return list(names)
+    parts = [part.strip() for part in names[0].split(",")]
+    return parts if all(len(part.split()) >= 2 for part in parts) else list(names)
+
+
 def _unbraced(name: str) -> str:
     """`{OpenAI}`, BibTeX's way to say "one name, as written", is the name OpenAI: the
     braces are not part of it."""
@@ -358,7 +367,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
     if not display_text(title):
         rejects.add(source, "curated paper has no `title`; skipped")
         return None
-    named = [_unbraced(name) for name in _strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR)]
+    named = [_unbraced(name) for name in _comma_listed(_strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR))]
     authors = tuple(name for name in named if name and name.lower() != "others")
     truncated = len(authors) < len(named)  # BibTeX's `and others`: more authors than named
     arxiv = normalize_arxiv_id(_scalar(values, "arxiv", source, problems))
