@@ -365,3 +365,8 @@ def test_yaml_merge_keys_give_their_fields_and_a_section_of_ones_own_is_quiet() 
 def test_authors_written_as_one_text_are_split_where_they_are_a_list(authors: str, read: tuple[str, ...]) -> None:
     records, _, _ = read_curated("list.yml", f"papers:\n  - title: A paper\n    authors: {authors}\n")
     assert records[0].authors == read
+
+
+def test_a_python_or_unknown_yaml_tag_is_named_as_the_reason_a_value_is_ignored() -> None:
+    _, _, problems = read_curated("list.yml", "papers:\n  - title: Good\n    abstract: !!python/object/apply:os.system [echo hi]\n    note: !!str kept\n")
+    assert [str(p) for p in problems] == ["list.yml:3: warning: `abstract` ignored: YAML tag '!!python/object/apply:os.system' is not allowed here"]

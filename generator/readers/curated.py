@@ -246,6 +246,9 @@ def _raw(node: yaml.Node, budget: list[int], depth: int = 0) -> Any:
     budget[0] -= 1
     if budget[0] < 0 or depth > 50:
         raise ValueError("value too large or nested too deeply (YAML aliases?)")
+    if node.tag.startswith("tag:yaml.org,2002:python/") or not node.tag.startswith("tag:yaml.org,2002:"):
+        # Never constructed (the file is only composed), but worth saying why it is ignored.
+        raise ValueError(f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} is not allowed here")
     if isinstance(node, yaml.SequenceNode):
         return [_raw(item, budget, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode):
