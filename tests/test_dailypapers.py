@@ -298,9 +298,9 @@ def test_a_title_that_ends_like_a_sentence_is_still_a_title() -> None:
 GARBAGE_CASES = [
     # lines between two good entries; offsets (from the junk's first line) that must be reported
     (["Upvote", "Submitted by someone", "12"], [0]),
-    (["12"], [0]),
+    (["12"], []),  # a count beside a meta block is its upvotes or comments: card furniture, skipped
     (["—"], [0]),
-    (["12", "", "Upvote", "Submitted by someone"], [0, 2]),  # debris must not pass as a title and its abstract
+    (["12", "", "Upvote", "Submitted by someone"], []),  # no title and abstract made of a card's count and buttons
     (["  • 3 authors", "·", "Jun 16, 2020"], [0]),  # a meta block with no paper before it
     (["<<<<<<< HEAD"], [0]),  # symbols with a word among them are still no title
     (["%%%% ---- ####"], [0]),
@@ -351,12 +351,38 @@ def test_a_stray_line_of_words_is_a_rejected_entry_not_a_paper() -> None:
 
 
 def test_garbage_line_inside_a_meta_block_is_reported_at_its_own_line() -> None:
-    text = dump("A Paper", "", ABSTRACT, "", "  • 3 authors", "·", "Jun 16, 2020", "Submitted by AK")
+    text = dump("A Paper", "", ABSTRACT, "", "  • 3 authors", "·", "Jun 16, 2020", "Submitted by AK", "Reviewed by nobody")
     records, problems = read(text)
     [record] = records
     assert (record.author_count, record.year) == (3, 2020)
-    assert len(problems) == 1
-    assert problems[0].startswith("dump.txt:8:") and "Submitted by AK" in problems[0]
+    assert len(problems) == 1  # "Submitted by AK" is the card's, and skipped
+    assert problems[0].startswith("dump.txt:9:") and "Reviewed by nobody" in problems[0]
+
+
+PAPER_ONE = ["Paper One", "", ABSTRACT]
+PAPER_TWO = ["Paper Two", "", OTHER_ABSTRACT]
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        ["• 3 authors · Jun 16, 2020"],  # copied as one line
+        ["• 3 authors", "", "·", "", "Jun 16, 2020"],  # in pieces
+        ["•", "3 authors", "·", "Published on Jun 16, 2020"],  # Firefox's bullet; a trending card
+        ["Submitted by", "akhaliq", "", "Upvote", "", "42", "", "· 3 authors", "·", "Jun 16, 2020"],  # card furniture
+        ["Google's profile picture", "google Google", "· 3 authors", "Jun 16, 2020 5"],  # no `·` line
+    ],
+)
+def test_a_paper_card_copied_another_way_keeps_its_date_and_authors(card: list[str]) -> None:
+    result = read_dump(dump("Mar 14, 2025", "", *PAPER_ONE, "", *card, "", *PAPER_TWO, "", "• 1,350 authors", "·", "Mar 13"))
+    assert [(r.title, r.year, r.month, r.day, r.author_count) for r in result.records] == [("Paper One", 2020, 6, 16, 3), ("Paper Two", 2025, 3, 13, 1350)]
+    assert not result.problems and not result.rejected
+
+
+@pytest.mark.parametrize(("heading", "year"), [("January 2024", 2024), ("Week 2, 2024", 2024), ("Jan 8 - Jan 14, 2024", 2024), ("Week 1, 2021", 2021)])
+def test_a_month_or_week_heading_gives_its_year(heading: str, year: int) -> None:
+    result = read_dump(dump(heading, "", *PAPER_ONE, "", "• 3 authors", "·", "Jan 5"))
+    assert [(r.year, r.month, r.day) for r in result.records] == [(year, 1, 5)]
 
 
 def test_a_file_that_is_not_a_dump_says_so() -> None:

@@ -15,6 +15,7 @@ Entries without a meta block occur even in files that otherwise have one.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,7 +47,16 @@ _DATES = (  # `Jun 16, 2020`, `Oct 23`, `16 Jun 2020`, `2020-06-16`, each maybe 
 )
 # Listing headings that are no single day: `January 2025`, `Week 2, 2025`, `Jan 6 - Jan 12`.
 _LISTING_PERIOD = re.compile(rf"^(?:{_MONTH} \d{{4}}|Week \d{{1,2}}(?:, \d{{4}})?|{_MONTH} \d{{1,2}} ?[-–] ?(?:{_MONTH} )?\d{{1,2}}(?:, \d{{4}})?)$")
-_AUTHORS = re.compile(r"^•\s*(\d+)\s+authors?$")
+# `• 3 authors`, `· 1,350 authors`, or `3 authors` under a bullet copied on its own line.
+_AUTHORS = re.compile(r"^[•·]?\s*(\d{1,3}(?:,\d{3})+|\d+)\s+authors?$")
+# Parts of a paper card that are no paper: who submitted it, the upvote button, counts.
+_CHROME = re.compile(r"^(?:submitted by(?: \S+)?|upvote|view on github|\d[\d,]* comments?|★ ?[\d.,]+k?|github ?[\d.,]+k?|.+'s (?:profile picture|avatar))$", re.I)
+_CHROME_LABELS = frozenset({"submitted by", "github"})  # a label whose value the copy put on the next line
+_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?k?")
+# Listing headings of more than a day that give their year: the month, the week, the dates.
+_MONTH_HEADING = re.compile(rf"^(?P<month>{_MONTH}) (?P<year>\d{{4}})$")
+_WEEK_HEADING = re.compile(r"^Week (?P<week>\d{1,2}), (?P<year>\d{4})$")
+_RANGE_HEADING = re.compile(rf"^(?P<first>{_MONTH}) \d{{1,2}} ?[-–] ?(?:(?P<month>{_MONTH}) )?(?P<day>\d{{1,2}}), (?P<year>\d{{4}})$")
 # A link in an abstract: it ends at a space, a quote, an unmatched bracket or a brace (the
 # rest of a LaTeX `\href{url}{text}` scraped with it), and keeps a bracketed part of its
 # own (`wiki/Foo_(bar)`).
@@ -129,7 +139,27 @@ def _upvotes(text: str | None) -> int | None:
 
 
 def is_meta(block: Block) -> bool:
-    return "·" in block.lines or bool(_AUTHORS.match(block.lines[0]))
+    """A paper's meta block: its author count or the `·` the page puts between organisation
+    and date; or an organisation and then a date, the `·` lost in the copy."""
+    kinds = [_meta_kind(part) for line in block.lines for part in _meta_parts(line)]
+    if "dot" in kinds or "authors" in kinds:
+        return True
+    return len(block.lines) >= 2 and kinds[-1] == "date" and all(kinds[1:])
+
+
+def _meta_parts(line: str) -> list[str]:
+    """A meta line's parts: `• 3 authors · Jun 16, 2020` (copied as one line) is two, and
+    `Published on Jun 16, 2020` is its date."""
+    parts = [part.strip() for part in line.split(" · ")] if " · " in line else [line]
+    return [part.removeprefix("Published on ").strip() for part in parts if part.strip()]
+
+
+def _meta_kind(part: str) -> str:
+    if part in {"·", "•"}:
+        return "dot"
+    if _AUTHORS.match(part):
+        return "authors"
+    return "date" if parse_date(part) is not None else ""
 
 
 def looks_like_abstract(block: Block) -> bool:
@@ -157,19 +187,42 @@ def organisation_name(line: str) -> str:
 def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
     author_count, organization, date = None, "", None
     for offset, line in enumerate(block.lines):
-        if line == "·":
-            continue
-        if m := _AUTHORS.match(line):
-            author_count = int(m[1])
-        elif (parsed := parse_date(line)) is not None:
-            date = parsed
-        elif any(pattern.match(line) for pattern in _DATES):
-            problems.append(Problem(Source(path, block.line + offset), f"{line[:40]!r} is no date there is (no such day in that month); the paper is undated"))
-        elif offset == 0:
-            organization = organisation_name(line)
-        else:
-            problems.append(Problem(Source(path, block.line + offset), f"unrecognised line in meta block: {line[:80]!r}"))
+        for part in _meta_parts(line):
+            if part in {"·", "•"} or _CHROME.match(part):
+                continue
+            if m := _AUTHORS.match(part):
+                author_count = int(m[1].replace(",", ""))
+            elif (parsed := parse_date(part)) is not None:
+                date = parsed
+            elif any(pattern.match(part) for pattern in _DATES):
+                problems.append(Problem(Source(path, block.line + offset), f"{part[:40]!r} is no date there is (no such day in that month); the paper is undated"))
+            elif not organization and part == line and not (author_count or date):
+                organization = organisation_name(line)  # the first line, after any avatar text
+            else:
+                problems.append(Problem(Source(path, block.line + offset), f"unrecognised line in meta block: {part[:80]!r}"))
     return Meta(author_count, organization, date)
+
+
+def _merged(metas: list[Meta]) -> Meta:
+    """One paper's meta, copied as several blocks (blank lines between its lines)."""
+    return Meta(
+        next((m.author_count for m in metas if m.author_count is not None), None),
+        next((m.organization for m in metas if m.organization), ""),
+        next((m.date for m in metas if m.date is not None), None),
+    )
+
+
+def _without_chrome(blocks: list[Block]) -> list[Block]:
+    """The blocks without the parts of a paper card that are no paper ("Submitted by" and
+    its user, "Upvote", a count before the meta block): taken for a title or an abstract,
+    they made papers called "Upvote"."""
+    kept = [block for block in blocks if not (all(_CHROME.match(line) for line in block.lines) or (len(block.lines) == 2 and block.lines[0].lower() in _CHROME_LABELS))]
+    # A count beside a meta block is its upvotes or comments; elsewhere it may be a title ("2048").
+    return [
+        block
+        for index, block in enumerate(kept)
+        if not (_COUNT.fullmatch(block.text) and ((index + 1 < len(kept) and is_meta(kept[index + 1])) or (index and is_meta(kept[index - 1]))))
+    ]
 
 
 def read_entries(path: str, text: str, reference_year: int | None) -> FileRead:
@@ -180,7 +233,7 @@ def read_entries(path: str, text: str, reference_year: int | None) -> FileRead:
     """
     problems: list[Problem] = []
     rejects = Rejects()
-    records = list(_entries(path, split_blocks(text), reference_year, problems, rejects))
+    records = list(_entries(path, _without_chrome(split_blocks(text)), reference_year, problems, rejects))
     if not records and not rejects and text.strip():
         problems.append(Problem(Source(path, 1), "no papers found: is this a Daily Papers text dump?"))
     return FileRead(records, sorted(problems + rejects.problems, key=lambda p: p.source), len(rejects))
@@ -198,7 +251,7 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
         block = blocks[index]
         index += 1
         if _is_listing_date(block) or _is_header_with_date(block):
-            day = parse_date(block.lines[-1])
+            day = listing_date(block.lines[-1])
             listed = day if day is not None and day.year is not None else None  # a heading without a year: its year is unknown
             continue
         if is_header(block):
@@ -226,11 +279,15 @@ def _entries(path: str, blocks: list[Block], reference_year: int | None, problem
         while index < len(blocks) and _is_paragraph_at(blocks, index):  # an abstract of several paragraphs
             paragraphs.append(blocks[index])
             index += 1
-        meta = Meta()
-        if _meta_follows(blocks, index):
-            meta = parse_meta(blocks[index], path, problems)
+        metas: list[Meta] = []
+        # The meta block, maybe copied in pieces (`• 3 authors`, `·`, `Jun 16, 2020`), ends
+        # with its date. A date alone after the abstract, with no piece before it, is taken
+        # for the next listing's heading, as a dump cannot tell the two apart.
+        while index < len(blocks) and not any(m.date for m in metas) and (_meta_follows(blocks, index) or (metas and _is_lone_date(blocks[index]))):
+            metas.append(parse_meta(blocks[index], path, problems))
             index += 1
-        elif index == len(blocks) and not _ENDS_SENTENCE.search(paragraphs[-1].text):
+        meta = _merged(metas)
+        if not metas and index == len(blocks) and not _ENDS_SENTENCE.search(paragraphs[-1].text):
             ending = paragraphs[-1].text[-30:]
             problems.append(Problem(Source(path, paragraphs[-1].line), f"the file's last abstract stops mid-sentence (…{ending!r}): was the dump cut short?"))
         abstract = " ".join(paragraph.text for paragraph in paragraphs)
@@ -325,6 +382,31 @@ def _is_debris_after(blocks: list[Block], index: int) -> bool:
 def _is_prose_at(blocks: list[Block], index: int) -> bool:
     """Whether an abstract-like block (not a meta block) is at `index`."""
     return index < len(blocks) and looks_like_abstract(blocks[index]) and not is_meta(blocks[index])
+
+
+def _is_lone_date(block: Block) -> bool:
+    return len(block.lines) == 1 and _meta_kind(block.lines[0]) == "date"
+
+
+def listing_date(line: str) -> ListingDate | None:
+    """A listing heading's day, or the last day of the month or week it lists (`January
+    2024`, `Week 2, 2024`, `Jan 8 - Jan 14, 2024`): a paper dated after it is from the year
+    before."""
+    if (day := parse_date(line)) is not None:
+        return day
+    if found := _MONTH_HEADING.match(line):
+        year, month = int(found["year"]), MONTHS[found["month"][:3].lower()]
+        return ListingDate(month, calendar.monthrange(year, month)[1], year, None)
+    if found := _WEEK_HEADING.match(line):
+        try:
+            end = datetime.date.fromisocalendar(int(found["year"]), int(found["week"]), 7)
+        except ValueError:  # no such week
+            return None
+        return ListingDate(end.month, end.day, end.year, None)
+    if found := _RANGE_HEADING.match(line):
+        month = MONTHS[(found["month"] or found["first"])[:3].lower()]
+        return ListingDate(month, int(found["day"]), int(found["year"]), None)
+    return None
 
 
 def _is_header_with_date(block: Block) -> bool:
