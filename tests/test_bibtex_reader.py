@@ -488,3 +488,9 @@ def test_biblatex_xdata_fields_are_inherited_and_a_set_is_no_paper() -> None:
     [book] = records
     assert dict(book.bibtex_fields) == {"title": "A Book", "author": "A, B", "year": "2020", "publisher": "Own", "address": "Berlin"}
     assert [p.split(": warning: ")[0] for p in problems] == ["refs.bib:3"] and "@set 's1'" in problems[0]
+
+
+def test_an_author_list_ending_in_et_al_means_more_authors_as_others_does() -> None:
+    record = only("@article{b, title = {T}, author = {Brown, Tom B. and Mann, Benjamin and et al.}, year = 2020}")
+    assert record.authors == ("Tom B. Brown", "Benjamin Mann") and record.author_count == 3
+    assert dict(record.bibtex_fields)["author"] == "Brown, Tom B. and Mann, Benjamin and others"

@@ -582,17 +582,27 @@ def parse_authors(value: str) -> tuple[str, ...]:
 
 
 def author_list(value: str) -> tuple[tuple[str, ...], bool]:
-    """The display names of a BibTeX name list, and whether it ends in `and others`."""
-    names = [person_name(name) for name in split_authors(value) if name.strip()]
-    authors = tuple(name for name in names if name and name.lower() != "others")
-    return authors, len(authors) < len([name for name in names if name])
+    """The display names of a BibTeX name list, and whether it ends in `and others` (or the
+    `and et al.` people type for it)."""
+    raw = [name for name in split_authors(value) if name.strip()]
+    authors = tuple(shown for name in raw if not means_others(name) and (shown := person_name(name)))
+    return authors, any(means_others(name) for name in raw)
+
+
+_OTHERS = frozenset({"others", "et al.", "et al", "et. al.", "et.al."})
+
+
+def means_others(name: str) -> bool:
+    """`others`, BibTeX's word for more authors, or the `et al.` often typed for it (which
+    BibTeX would take for a person called "al., et")."""
+    return " ".join(name.strip("{} ").split()).lower() in _OTHERS
 
 
 def people(value: str) -> list[dict[str, str]]:
     """A BibTeX name list as CSL name parts, in the parts BibTeX reads ("García Márquez,
     Gabriel" has the family name "García Márquez"); `and others` is left out. A braced
     name or a lone word ("{Google DeepMind}", "OpenAI") is one unit: a `literal`."""
-    return [parts for name in split_authors(value) if name.strip().lower() != "others" and (parts := person_parts(name))]
+    return [parts for name in split_authors(value) if not means_others(name) and (parts := person_parts(name))]
 
 
 def person_parts(raw: str) -> dict[str, str]:
@@ -658,6 +668,9 @@ def entry_urls(fields: dict[str, str]) -> tuple[str, ...]:
 
 def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Record:
     year, month, day = parse_year_month(fields)
+    for role in ("author", "editor"):  # `and et al.` is exported as the `and others` BibTeX knows
+        if fields.get(role) and any(means_others(name) for name in split_authors(fields[role])):
+            fields = fields | {role: " and ".join("others" if means_others(name) else name.strip() for name in split_authors(fields[role]))}
     authors, truncated = author_list(fields["author"]) if fields.get("author") else ((), False)
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
