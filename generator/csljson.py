@@ -39,8 +39,13 @@ CSL_TYPES = {
     "online": "webpage",
     "electronic": "webpage",
     "www": "webpage",
+    "software": "software",
+    "dataset": "dataset",
+    "patent": "patent",
 }
 DEFAULT_TYPE = "article"
+# Types whose own link is code or data: their url is the item's, whatever its host.
+WHAT_THE_LINK_IS = frozenset({"software", "dataset"})
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le", "la", "ten", "ter", "zu"})
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -81,7 +86,7 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     optional = {
         "abstract": text(paper.abstract),
         "DOI": text(paper.doi),
-        "URL": next((text(url) for url in urls if is_about_the_paper(url)), ""),
+        "URL": next((text(url) for url in urls if is_about_the_paper(url) or paper.bibtex_type in WHAT_THE_LINK_IS), ""),
         "container-title": text(paper.venue),
         "volume": details.get("volume", ""),
         "issue": issue,

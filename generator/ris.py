@@ -36,6 +36,9 @@ RIS_TYPES = {
     "online": "ELEC",
     "electronic": "ELEC",
     "www": "ELEC",
+    "software": "COMP",
+    "dataset": "DATA",
+    "patent": "PAT",
 }
 DEFAULT_TYPE = "GEN"
 

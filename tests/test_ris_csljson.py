@@ -254,3 +254,12 @@ def test_a_json_download_is_a_list_with_one_record_per_line() -> None:
 )
 def test_ris_splits_a_page_range_and_keeps_anything_else_whole(pages: str, first: str, last: str) -> None:
     assert page_range(pages) == (first, last)
+
+
+def test_software_and_a_dataset_keep_their_types_and_a_software_its_code_link() -> None:
+    software = make_paper("PyTorch", key="pytorch", authors=(), urls=("https://github.com/pytorch/pytorch",), arxiv_id="", bibtex_type="software", bibtex_fields=(("title", "PyTorch"),))
+    dataset = make_paper("ImageNet", key="imagenet", authors=(), arxiv_id="", bibtex_type="dataset", bibtex_fields=(("title", "ImageNet"),))
+    items = json.loads(csl_json([software, dataset]))
+    assert [item["type"] for item in items] == ["software", "dataset"]
+    assert items[0]["URL"] == "https://github.com/pytorch/pytorch"
+    assert [record[0] for record in ris_records(ris_file([software, dataset]))] == ["TY  - COMP", "TY  - DATA"]
