@@ -126,8 +126,11 @@ def names(paper: Paper, role: str) -> list[dict[str, str]]:
 
 
 def keywords(paper: Paper, details: dict[str, str]) -> list[str]:
-    """The paper's tags, then its BibTeX entry's own keywords (in its `bibtex_details`), each once."""
-    own = re.split(r"[,;]", details.get("keywords", ""))
+    """The paper's tags, then its BibTeX entry's own keywords, each once. They are split at
+    commas, semicolons and line breaks (EndNote's export puts one keyword per line), so
+    they are read from the field as written, before `bibtex_details` joins its lines."""
+    raw = next((value for name, value in paper.bibtex_fields if name.lower() == "keywords"), "")
+    own = [latex_to_text(keyword) for keyword in re.split(r"[,;\n]", raw)] if raw else re.split(r"[,;]", details.get("keywords", ""))
     found: dict[str, None] = {}
     for keyword in [*paper.tags, *own]:
         if (keyword := text(keyword)) and keyword.casefold() not in {k.casefold() for k in found}:

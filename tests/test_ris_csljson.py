@@ -263,3 +263,8 @@ def test_software_and_a_dataset_keep_their_types_and_a_software_its_code_link() 
     assert [item["type"] for item in items] == ["software", "dataset"]
     assert items[0]["URL"] == "https://github.com/pytorch/pytorch"
     assert [record[0] for record in ris_records(ris_file([software, dataset]))] == ["TY  - COMP", "TY  - DATA"]
+
+
+def test_keywords_on_lines_of_their_own_are_several() -> None:
+    paper = make_paper("ResNet", key="he2016", authors=(), arxiv_id="", bibtex_type="article", bibtex_fields=(("title", "ResNet"), ("keywords", "deep learning\nresidual networks\nimage recognition")))
+    assert json.loads(csl_json([paper]))[0]["keyword"] == "deep learning, residual networks, image recognition"
