@@ -494,3 +494,8 @@ def test_an_author_list_ending_in_et_al_means_more_authors_as_others_does() -> N
     record = only("@article{b, title = {T}, author = {Brown, Tom B. and Mann, Benjamin and et al.}, year = 2020}")
     assert record.authors == ("Tom B. Brown", "Benjamin Mann") and record.author_count == 3
     assert dict(record.bibtex_fields)["author"] == "Brown, Tom B. and Mann, Benjamin and others"
+
+
+def test_bibdesk_links_are_the_papers_links() -> None:
+    record = only("@article{Kingma:2015aa, title = {Adam}, year = 2015, bdsk-url-1 = {https://arxiv.org/abs/1412.6980}}")
+    assert record.urls == ("https://arxiv.org/abs/1412.6980",) and record.arxiv_id == "1412.6980"

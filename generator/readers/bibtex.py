@@ -662,6 +662,7 @@ def entry_urls(fields: dict[str, str]) -> tuple[str, ...]:
     `\\url{…}` and `\\href{…}` in `howpublished` and `note`. Only http(s): what is on the
     page must be safe to follow."""
     found = [fields.get(name, "").strip() for name in ("url", "howpublished")]
+    found += [value.strip() for name, value in sorted(fields.items()) if name.startswith("bdsk-url-")]  # BibDesk's links
     found += [url for name in ("howpublished", "note") for url in _URL_COMMAND.findall(fields.get(name, ""))]
     return tuple(dict.fromkeys(url_text(url) for url in found if url.startswith(("http://", "https://"))))
 
@@ -675,7 +676,9 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
     arxiv_id = ""
     if fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprinttype", "").lower() == "arxiv":
         arxiv_id = normalize_arxiv_id(fields.get("eprint", ""))
-    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("journaltitle", ""), url_text(fields.get("url", "")), fields.get("eprint", "")]))
+    urls = entry_urls(fields)
+    own_links = [url_text(value) for name, value in sorted(fields.items()) if name == "url" or name.startswith("bdsk-url-")]  # not a note's, which may cite another paper
+    arxiv_id = arxiv_id or find_arxiv_id(" ".join([fields.get("journal", ""), fields.get("journaltitle", ""), *own_links, fields.get("eprint", "")]))
     return Record(
         source=source,
         kind=SourceKind.BIBTEX,
@@ -690,7 +693,7 @@ def entry_to_record(entry: Entry, fields: dict[str, str], source: Source) -> Rec
         day=day,
         doi=normalize_doi(url_text(fields.get("doi", ""))),
         arxiv_id=arxiv_id,
-        urls=entry_urls(fields),
+        urls=urls,
         venue=latex_to_text(fields.get("journal", "") or fields.get("journaltitle", "") or fields.get("booktitle", "")),  # biblatex: journaltitle
         bibtex_key=entry.key,
         bibtex_type=entry.entry_type.lower(),
