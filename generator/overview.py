@@ -34,7 +34,8 @@ def topic_overview(papers: list[Paper]) -> Overview:
     """`papers`: the topic's papers, with their related papers already found."""
     years = [p.year for p in papers if p.year]
     tag_counts = Counter(tag for p in papers for tag in p.tags if tag not in GENERIC_TAGS)
-    threads = tuple((tag, n) for tag, n in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0])) if n >= 2)[:4]
+    # A thread is a part of the topic: a tag every paper carries only says the topic's name again.
+    threads = tuple((tag, n) for tag, n in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0])) if 2 <= n < len(papers))[:4]
     centrality = _centrality(papers)
     # Representative: the papers the topic's others are most like (which any corpus has,
     # BibTeX exports too), then the most upvoted of those.

@@ -254,7 +254,7 @@ def _year_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPag
         for year in sorted((y for y in by_year if y), reverse=True)
     ]
     if by_year[None]:
-        sections.append(Section("year-unknown", "Year unknown", tuple(line_of[p.key] for p in by_year[None])))
+        sections.append(Section("year-unknown", "Undated", tuple(line_of[p.key] for p in by_year[None])))
     return paginate_sections("years", sections, group_of=lambda section: section.anchor.removeprefix("year-"))
 
 
@@ -266,7 +266,7 @@ def _title_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPa
         letter = initial if "A" <= initial <= "Z" else "#"
         by_letter[letter].append(f"{line_of[paper.key]} · `{paper.key}`")
     sections = [
-        Section(f"letter-{letter.lower() if letter != '#' else 'other'}", letter, tuple(lines))
+        Section(f"letter-{letter.lower() if letter != '#' else 'other'}", letter if letter != "#" else "Digits and other characters", tuple(lines))
         for letter, lines in sorted(by_letter.items())
     ]
     return paginate_sections("papers", sections, group_of=lambda section: section.anchor.removeprefix("letter-"), sort_groups=True)

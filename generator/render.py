@@ -93,7 +93,7 @@ def paper_date(paper: Any) -> str:
         return f"{MONTH_NAMES[paper.month - 1]} {paper.year}"
     if paper.year:
         return str(paper.year)
-    return "year unknown"
+    return "undated"
 
 
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:

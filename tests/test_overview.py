@@ -37,3 +37,8 @@ def test_strongest_claims_speak_for_three_papers_and_ranges_count_by_their_low_e
     ]
     claims = [(claim, paper.key) for claim, paper in topic_overview(papers).claims]
     assert claims == [("1,000× fewer tokens", "thousands"), ("88× faster", "fast"), ("4× memory reduction", "steady")]
+
+
+def test_a_thread_is_a_tag_some_but_not_all_of_the_topics_papers_carry():
+    papers = [make_paper(f"P{n}", key=f"p{n}", tags=("GNN", "graph sampling") if n < 2 else ("GNN",)) for n in range(4)]
+    assert topic_overview(papers).threads == (("graph sampling", 2),)  # "GNN (4)" would only repeat the topic
