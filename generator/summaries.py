@@ -572,6 +572,8 @@ def title_addition(tldr: str, title: str, abstract: str) -> str:
     what, *how = _HOW.split(description, maxsplit=1)
     if how and _covered(what, said):
         description = how[0]  # the TL;DR says what; the title adds how
+    elif how and _content_words(how[0]) <= said:
+        description = what  # "… with C4", where the TL;DR names C4 already
     if len(_content_words(description) - said) < 2:
         return ""
     return _sentence_case(description, abstract)

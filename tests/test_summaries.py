@@ -316,3 +316,9 @@ def test_every_word_of_a_tldr_is_the_authors(title: str, abstract: str) -> None:
     assert set(re.findall(r"\w+", summary.tldr.casefold())) <= theirs
     if not abstract.strip():
         assert summary.tldr == ""
+
+
+def test_a_title_addition_does_not_end_by_naming_again_what_the_tldr_names() -> None:
+    tldr = "This paper introduces a communication-driven solution, namely the C4."
+    title = "Boosting Large-scale Parallel Training Efficiency with C4: A Communication-Driven Approach"
+    assert summaries.title_addition(tldr, title, "") == "boosting large-scale parallel training efficiency"
