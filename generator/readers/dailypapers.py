@@ -65,6 +65,7 @@ _URL = re.compile(r"https?://(?:[^\s()\[\]{}<>\"'\\|]|\([^\s(){}]*\))+")
 _MIN_ABSTRACT_WORDS = 25
 _MAX_TITLE_LINES = 3  # a long title wrapped when copied
 _MAX_TITLE_WORDS = 50  # a one-line title may be this long; prose longer is an abstract
+_MAX_META_LINE = 120  # characters: an organisation's name and a date, with room to spare
 _MIN_SHORT_ABSTRACT_WORDS = 4
 # How a whole abstract may end: a sentence, a bracket or quote, a formula, a word with a
 # digit (`12%`, `3x`, `ImageNet-1k`), or a link or path (`github.com/foo/bar`). A last word
@@ -141,6 +142,10 @@ def _upvotes(text: str | None) -> int | None:
 def is_meta(block: Block) -> bool:
     """A paper's meta block: its author count or the `·` the page puts between organisation
     and date; or an organisation and then a date, the `·` lost in the copy."""
+    if "·" in block.lines or _AUTHORS.match(block.lines[0]):
+        return True  # as the page copies it
+    if any(len(line) > _MAX_META_LINE for line in block.lines):
+        return False  # prose: asked of every abstract, so answered without parsing it
     kinds = [_meta_kind(part) for line in block.lines for part in _meta_parts(line)]
     if "dot" in kinds or "authors" in kinds:
         return True
@@ -188,7 +193,7 @@ def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
     author_count, organization, date = None, "", None
     for offset, line in enumerate(block.lines):
         for part in _meta_parts(line):
-            if part in {"·", "•"} or _CHROME.match(part):
+            if part in {"·", "•"} or _is_chrome(part):
                 continue
             if m := _AUTHORS.match(part):
                 author_count = int(m[1].replace(",", ""))
@@ -212,11 +217,15 @@ def _merged(metas: list[Meta]) -> Meta:
     )
 
 
+def _is_chrome(line: str) -> bool:
+    return len(line) <= _MAX_META_LINE and bool(_CHROME.match(line))  # prose is never the card's
+
+
 def _without_chrome(blocks: list[Block]) -> list[Block]:
     """The blocks without the parts of a paper card that are no paper ("Submitted by" and
     its user, "Upvote", a count before the meta block): taken for a title or an abstract,
     they made papers called "Upvote"."""
-    kept = [block for block in blocks if not (all(_CHROME.match(line) for line in block.lines) or (len(block.lines) == 2 and block.lines[0].lower() in _CHROME_LABELS))]
+    kept = [block for block in blocks if not (all(_is_chrome(line) for line in block.lines) or (len(block.lines) == 2 and block.lines[0].lower() in _CHROME_LABELS))]
     # A count beside a meta block is its upvotes or comments; elsewhere it may be a title ("2048").
     return [
         block
