@@ -569,3 +569,8 @@ def test_february_29_of_a_leap_year_or_of_no_year_is_a_date() -> None:
 def test_a_header_run_together_with_the_listing_date_still_gives_its_year() -> None:
     result = read_dump(dump("Daily Papers", "byAK and the research community", "Jan 2, 2024", "", "Good One", "", ABSTRACT, "", "·", "Dec 30"))
     assert [(r.year, r.month, r.day) for r in result.records] == [(2023, 12, 30)] and not result.problems
+
+
+def test_a_number_for_a_title_keeps_its_paper() -> None:
+    result = read_dump(dump(*PAPER_ONE, "", "• 3 authors", "·", "Jun 16, 2020", "", "2048", "", OTHER_ABSTRACT, "", "• 2 authors", "·", "Mar 13"))
+    assert [r.title for r in result.records] == ["Paper One", "2048"] and not result.problems and not result.rejected

@@ -226,11 +226,15 @@ def _without_chrome(blocks: list[Block]) -> list[Block]:
     its user, "Upvote", a count before the meta block): taken for a title or an abstract,
     they made papers called "Upvote"."""
     kept = [block for block in blocks if not (all(_is_chrome(line) for line in block.lines) or (len(block.lines) == 2 and block.lines[0].lower() in _CHROME_LABELS))]
-    # A count beside a meta block is its upvotes or comments; elsewhere it may be a title ("2048").
+    # A count beside a meta block is its upvotes or comments; before an abstract, a title ("2048").
     return [
         block
         for index, block in enumerate(kept)
-        if not (_COUNT.fullmatch(block.text) and ((index + 1 < len(kept) and is_meta(kept[index + 1])) or (index and is_meta(kept[index - 1]))))
+        if not (
+            _COUNT.fullmatch(block.text)
+            and ((index + 1 < len(kept) and is_meta(kept[index + 1])) or (index and is_meta(kept[index - 1])))
+            and not _is_prose_at(kept, index + 1)
+        )
     ]
 
 
@@ -326,6 +330,8 @@ def _is_title_at(blocks: list[Block], index: int) -> bool:
     block = blocks[index]
     if is_title(block):
         return True
+    if len(block.lines) == 1 and _COUNT.fullmatch(block.text) and _is_prose_at(blocks, index + 1) and _meta_follows(blocks, index + 2):
+        return True  # a number for a title ("2048"), as its abstract and meta block show
     return (
         len(block.lines) <= _MAX_TITLE_LINES
         and (len(block.text.split()) < _MIN_ABSTRACT_WORDS or _is_long_title_at(blocks, index))
