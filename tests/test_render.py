@@ -110,3 +110,9 @@ def test_byline_says_et_al_when_authors_are_left_out(authors: tuple[str, ...], c
 def test_topic_titles_reach_the_navigation_escaped() -> None:
     text = nav_yaml(Config(root=Path("/nonexistent")), [Topic("qa", 'Q&A <img src=x onerror="alert(1)">', "")], "material")
     assert "Q&amp;A &lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in text and "<img" not in text
+
+
+def test_one_author_is_not_one_authors() -> None:
+    template = make_environment().from_string('{% from "_macros.md.j2" import byline %}{{ byline(paper) }}')
+    paper = make_paper("T", key="k", authors=(), author_count=1, organization="", venue="", upvotes=None)
+    assert "1 author" in template.render(paper=paper) and "1 authors" not in template.render(paper=paper)
