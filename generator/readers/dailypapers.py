@@ -52,6 +52,7 @@ _AUTHORS = re.compile(r"^[•·]?\s*(\d{1,3}(?:,\d{3})+|\d+)\s+authors?$")
 # Parts of a paper card that are no paper: who submitted it, the upvote button, counts.
 _CHROME = re.compile(r"^(?:submitted by(?: \S+)?|upvote|view on github|\d[\d,]* comments?|★ ?[\d.,]+k?|github ?[\d.,]+k?|.+'s (?:profile picture|avatar))$", re.I)
 _CHROME_LABELS = frozenset({"submitted by", "github"})  # a label whose value the copy put on the next line
+_DOTS = frozenset({"·", "•"})  # the page's separator and bullet, copied on a line of their own
 _COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?k?")
 # Listing headings of more than a day that give their year: the month, the week, the dates.
 _MONTH_HEADING = re.compile(rf"^(?P<month>{_MONTH}) (?P<year>\d{{4}})$")
@@ -160,7 +161,7 @@ def _meta_parts(line: str) -> list[str]:
 
 
 def _meta_kind(part: str) -> str:
-    if part in {"·", "•"}:
+    if part in _DOTS:
         return "dot"
     if _AUTHORS.match(part):
         return "authors"
@@ -193,14 +194,14 @@ def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
     author_count, organization, date = None, "", None
     for offset, line in enumerate(block.lines):
         for part in _meta_parts(line):
-            if part in {"·", "•"} or _is_chrome(part):
+            if part in _DOTS or _is_chrome(part):
                 continue
             if m := _AUTHORS.match(part):
                 author_count = int(m[1].replace(",", ""))
             elif (parsed := parse_date(part)) is not None:
                 date = parsed
             elif any(pattern.match(part) for pattern in _DATES):
-                problems.append(Problem(Source(path, block.line + offset), f"{part[:40]!r} is no date there is (no such day in that month); the paper is undated"))
+                problems.append(Problem(Source(path, block.line + offset), f"{part[:40]!r} is no day of the calendar (no such day in that month); the paper is undated"))
             elif not organization and part == line and not (author_count or date):
                 organization = organisation_name(line)  # the first line, after any avatar text
             else:
