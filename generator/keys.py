@@ -183,7 +183,9 @@ def _retitled(papers: list[Paper], pinned: dict[str, str], assigned: dict[str, s
         close = []
         for old, key in orphans:
             matcher.set_seq1(old)
-            if matcher.real_quick_ratio() >= RETITLED_SIMILARITY and matcher.quick_ratio() >= RETITLED_SIMILARITY and matcher.ratio() >= RETITLED_SIMILARITY:
+            # The quick upper bounds first: most pairs are ruled out without the full ratio.
+            bounds = (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio)
+            if all(bound() >= RETITLED_SIMILARITY for bound in bounds):  # all() stops at the first that fails
                 close.append((matcher.ratio(), old, key))
         if close:
             found.append((identity, max(close)[2]))

@@ -156,8 +156,10 @@ def _unreadable_values(entry: Entry, path: str, macros: dict[str, str]) -> list[
         undefined = undefined_macros(raw, macros)
         for macro in undefined:
             problems.append(Problem(Source(path, line), f"{name} of entry {entry.key!r} uses @string {macro!r}, which is not defined; the name is used as text"))
+        if undefined or name not in {"year", "month"}:
+            continue
         value = latex_to_text(resolve_value(raw, macros)).strip()
-        if undefined or not value:
+        if not value:
             continue
         if name == "year" and not _YEAR.search(value):
             problems.append(Problem(Source(path, line), f"year {value!r} of entry {entry.key!r} is no year; the paper is undated"))
@@ -169,14 +171,7 @@ def _unreadable_values(entry: Entry, path: str, macros: dict[str, str]) -> list[
 def undefined_macros(raw: str, macros: dict[str, str]) -> list[str]:
     """The bare words of a field's value (its parts between `#`) that are neither numbers
     nor macros defined in `macros`."""
-    parts = [raw]
-    if "#" in raw:
-        parts, start = [], 0
-        for hash_sign in _top_level(raw, "#"):
-            parts.append(raw[start : hash_sign.start()])
-            start = hash_sign.end()
-        parts.append(raw[start:])
-    bare = [part.strip() for part in parts if part.strip()[:1] not in {"{", '"'}]
+    bare = [part.strip() for part in value_parts(raw) if part.strip()[:1] not in {"{", '"'}]
     return [part for part in bare if part and not part.isdigit() and part.lower() not in macros]
 
 
@@ -391,14 +386,19 @@ def resolve_value(raw: str, macros: dict[str, str]) -> str:
 
     bibtexparser 2 resolves a lone macro but not a `#` concatenation, hence this.
     """
+    return "".join(_resolve_part(part.strip(), macros) for part in value_parts(raw))
+
+
+def value_parts(raw: str) -> list[str]:
+    """A field's raw value split at its top-level `#` concatenations."""
     if "#" not in raw:
-        return _resolve_part(raw.strip(), macros)
+        return [raw]
     parts, start = [], 0
     for hash_sign in _top_level(raw, "#"):
         parts.append(raw[start : hash_sign.start()])
         start = hash_sign.end()
     parts.append(raw[start:])
-    return "".join(_resolve_part(part.strip(), macros) for part in parts)
+    return parts
 
 
 def _resolve_part(part: str, macros: dict[str, str]) -> str:
