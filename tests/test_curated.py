@@ -357,14 +357,16 @@ def test_yaml_merge_keys_give_their_fields_and_a_section_of_ones_own_is_quiet() 
 @pytest.mark.parametrize(
     ("authors", "read"),
     [
-        ("Ada Lovelace, Charles Babbage", ("Ada Lovelace", "Charles Babbage")),
+        ("Ada Lovelace, Charles Babbage, Alan Turing", ("Ada Lovelace", "Charles Babbage", "Alan Turing")),
         ("Lovelace, Ada", ("Lovelace, Ada",)),
+        ("De La Cruz, Maria Jose", ("De La Cruz, Maria Jose",)),  # one name or two: kept as one, with a warning
         ("Lovelace, Ada and Babbage, Charles", ("Lovelace, Ada", "Babbage, Charles")),
     ],
 )
 def test_authors_written_as_one_text_are_split_where_they_are_a_list(authors: str, read: tuple[str, ...]) -> None:
-    records, _, _ = read_curated("list.yml", f"papers:\n  - title: A paper\n    authors: {authors}\n")
+    records, _, problems = read_curated("list.yml", f"papers:\n  - title: A paper\n    authors: {authors}\n")
     assert records[0].authors == read
+    assert [str(p.source) for p in problems] == (["list.yml:2"] if authors.startswith("De La") else [])
 
 
 def test_a_python_or_unknown_yaml_tag_is_named_as_the_reason_a_value_is_ignored() -> None:

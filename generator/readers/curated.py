@@ -310,13 +310,20 @@ def _has_letters(text: str) -> bool:
     return any(char.isalnum() for char in text)  # of any script
 
 
-def _comma_listed(names: tuple[str, ...]) -> list[str]:
-    """`Ada Lovelace, Charles Babbage` written as one text is two authors, where each part
-    has a given name and a family name; `Lovelace, Ada` (BibTeX's order) is one."""
+def _comma_listed(names: tuple[str, ...], source: Source, problems: list[Problem]) -> list[str]:
+    """`Ada Lovelace, Charles Babbage, Alan Turing` written as one text is three authors,
+    where each part has a given and a family name. Two such parts may as well be one name
+    in BibTeX's order (`De La Cruz, Maria Jose`): kept as one, and said so."""
     if len(names) != 1 or "," not in names[0]:
         return list(names)
     parts = [part.strip() for part in names[0].split(",")]
-    return parts if all(len(part.split()) >= 2 for part in parts) else list(names)
+    if not all(len(part.split()) >= 2 for part in parts):
+        return list(names)  # `Lovelace, Ada`: one name, family first
+    if len(parts) == 2:
+        message = f"authors {names[0]!r} read as one name, family first; for two authors write a list or join them with `and`"
+        problems.append(Problem(source, message, Severity.WARNING))
+        return list(names)
+    return parts
 
 
 def _unbraced(name: str) -> str:
@@ -370,7 +377,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
     if not display_text(title):
         rejects.add(source, "curated paper has no `title`; skipped")
         return None
-    named = [_unbraced(name) for name in _comma_listed(_strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR))]
+    named = [_unbraced(name) for name in _comma_listed(_strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR), source, problems)]
     authors = tuple(name for name in named if name and name.lower() != "others")
     truncated = len(authors) < len(named)  # BibTeX's `and others`: more authors than named
     arxiv = normalize_arxiv_id(_scalar(values, "arxiv", source, problems))
