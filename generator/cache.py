@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from generator.models import Paper, Topic
 from generator.summaries import Summary, summary_key
+from generator.topics import topic_from_data
 
 if TYPE_CHECKING:  # the pipeline imports this module
     from generator.config import Config
@@ -65,7 +66,7 @@ def load(path: Path, key: str, papers: list[Paper]) -> tuple[list[Topic], list[P
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") != key or len(data["papers"]) != len(papers):
             return None
-        topics = [Topic(t["slug"], t["title"], t["description"], tuple(t["keywords"])) for t in data["topics"]]
+        topics = [topic_from_data(t) for t in data["topics"]]
         enriched = [replace(paper, **_results(saved)) for paper, saved in zip(papers, data["papers"])]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # no cache yet, or a damaged one: analyse afresh

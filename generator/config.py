@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from generator.models import Topic
 
 KNOWN_KEYS = ("title", "description", "inputs", "reference_year", "topics", "tags", "keys_file", "search")
 SEARCH_MODES = ("auto", "material", "pagefind")
-TOPIC_KEYS = ("title", "slug", "description", "keywords")
+TOPIC_KEYS = ("title", "slug", "description", "keywords", "term_weights")
 DEFAULT_TITLE = "Literature review"
 # "other" is the topic of papers that fit none; topics/index.md is the list of topics.
 RESERVED_SLUGS = frozenset({"other", "index"})
@@ -142,8 +143,16 @@ def _topics(raw: Any, fail: Any) -> tuple[Topic, ...]:
         keywords = item.get("keywords") or []
         if not isinstance(keywords, list):
             raise fail("topics", f"topic {item['title']!r}: `keywords` must be a list")
+        weights = item.get("term_weights") or {}
+        if not isinstance(weights, dict) or not all(map(_is_weight, weights.values())):
+            raise fail("topics", f"topic {item['title']!r}: `term_weights` must map terms to weights of 0 or more, as discovered-topics.yml writes them")
         slug = slugify(str(item.get("slug") or item["title"]))
         if slug in RESERVED_SLUGS or any(t.slug == slug for t in topics):
             raise fail("topics", f"topic {item['title']!r}: slug {slug!r} is used twice or reserved")
-        topics.append(Topic(slug, str(item["title"]), str(item.get("description") or ""), tuple(str(k) for k in keywords)))
+        weighted = tuple((str(term), float(weight)) for term, weight in weights.items())
+        topics.append(Topic(slug, str(item["title"]), str(item.get("description") or ""), tuple(str(k) for k in keywords), weighted))
     return tuple(topics)
+
+
+def _is_weight(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0

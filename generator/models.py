@@ -155,6 +155,9 @@ class Topic:
     title: str
     description: str = ""
     keywords: tuple[str, ...] = ()
+    # A discovered topic's terms (as `text.analyze` counts them) with their NMF weights: how
+    # strongly each term makes a paper belong to the topic (`topics.model_weights`).
+    term_weights: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

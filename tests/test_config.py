@@ -209,3 +209,13 @@ def test_a_config_that_is_not_utf8_is_a_config_error_naming_the_line(tmp_path: P
     path.write_bytes("title: T\ndescription: Caf\u00e9\n".encode("latin-1"))
     with pytest.raises(ConfigError, match=r"review.yml:2: not UTF-8"):
         load_config(path)
+
+
+def test_topic_term_weights_as_discovered_topics_writes_them(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "topics:\n  - title: A\n    term_weights: {lora: 0.52, 'low rank': 1, 'true': 0}\n"))
+    assert config.topics[0].term_weights == (("lora", 0.52), ("low rank", 1.0), ("true", 0.0))
+
+
+@pytest.mark.parametrize("weights", ["[lora, 0.5]", "{lora: high}", "{lora: -1}", "{lora: .nan}", "{lora: true}"])
+def test_topic_term_weights_must_be_weights(tmp_path: Path, weights: str) -> None:
+    assert "`term_weights` must map terms to weights of 0 or more" in error_of(tmp_path, f"topics:\n  - title: A\n    term_weights: {weights}\n")

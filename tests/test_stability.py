@@ -156,3 +156,12 @@ def test_papers_with_no_word_to_count_are_analysed_and_land_in_other(tmp_path: P
     report = build(load_config(tmp_path / "review.yml"), write=False)
     assert sorted(p.title for p in report.papers) == ["A", "Deep learning", "The"]
     assert {p.topic for p in report.papers} == {"other"}
+
+
+def test_discovered_topics_copied_into_review_yml_place_papers_as_before(automatic: tuple[Path, Report], tmp_path: Path) -> None:
+    # discovered-topics.yml says: copy the topics under `topics:` to curate them.
+    root, report = automatic
+    copied = make_project(tmp_path / "copied", AUTOMATIC + (root / "discovered-topics.yml").read_text(encoding="utf-8"))
+    again = build(load_config(copied / "review.yml"), write=False)
+    assert primary_topics(again) == primary_topics(report)
+    assert any(topic.term_weights for topic in load_topics(root / "discovered-topics.yml"))
