@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import yaml
@@ -113,17 +114,20 @@ def topic_scores(papers: list[Paper], topics: list[Topic], corpus: Corpus | None
     return _scores(corpus, _vectors(corpus), papers, len(topics), title_counts)
 
 
-def _vectors(corpus: Corpus) -> tuple[TfidfTransformer, csr_matrix]:
-    """The corpus's weighting, and its rows (papers, then topics) as unit vectors."""
+class _Vectors(NamedTuple):
+    transformer: TfidfTransformer  # the corpus's TF-IDF weighting
+    rows: csr_matrix  # its texts (papers, then topics) as unit vectors
+
+
+def _vectors(corpus: Corpus) -> _Vectors:
     transformer, matrix = corpus.weighted()
-    return transformer, normalize(matrix)
+    return _Vectors(transformer, normalize(matrix))
 
 
-def _scores(corpus: Corpus, vectors: tuple[TfidfTransformer, csr_matrix], papers: list[Paper], n_topics: int, title_counts: csr_matrix | None) -> np.ndarray:
-    transformer, rows = vectors
-    paper_vectors, topic_vectors = rows[: len(papers)], rows[len(papers) : len(papers) + n_topics]
+def _scores(corpus: Corpus, vectors: _Vectors, papers: list[Paper], n_topics: int, title_counts: csr_matrix | None) -> np.ndarray:
+    paper_vectors, topic_vectors = vectors.rows[: len(papers)], vectors.rows[len(papers) : len(papers) + n_topics]
     title_counts = title_counts if title_counts is not None else corpus.counter.transform([p.title for p in papers])
-    title_vectors = normalize(transformer.transform(title_counts))
+    title_vectors = normalize(vectors.transformer.transform(title_counts))
     return (paper_vectors @ topic_vectors.T).toarray() + TITLE_BONUS * (title_vectors @ topic_vectors.T).toarray()
 
 
@@ -163,7 +167,7 @@ def assign_guided(papers: list[Paper], topics: list[Topic], corpus: Corpus | Non
     threshold = other_threshold(scores.max(axis=1))
     ranking = scores
     if all(topic.term_weights for topic in topics):
-        model = model_weights(vectors[1][: len(papers)], corpus.terms, topics)
+        model = model_weights(vectors.rows[: len(papers)], corpus.terms, topics)
         ranking = (1 - MODEL_SHARE) * _scaled_to_best(scores) + MODEL_SHARE * _scaled_to_best(model)
     return [_assignment(rank_row, score_row, topics, threshold) for rank_row, score_row in zip(ranking, scores)]
 
