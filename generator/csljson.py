@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.dataset import json_array_parts, json_line
-from generator.links import is_about_the_paper
+from generator.links import distinct, is_about_the_paper
 from generator.models import Paper
 from generator.normalize import clean_whitespace
 from generator.parallel import Mapper
@@ -154,13 +154,10 @@ def date_parts(paper: Paper) -> list[int]:
 
 
 def paper_urls(paper: Paper) -> list[str]:
-    """The paper's links, then its arXiv page if it has one that is not among them."""
+    """The paper's links, then its arXiv page if it has one that is not among them; one
+    link for each place (http and https, an arXiv abstract and its PDF are one)."""
     urls = [url for url in paper.urls if text(url)]
-    if paper.arxiv_id:
-        arxiv = f"https://arxiv.org/abs/{paper.arxiv_id}"
-        if arxiv not in urls:
-            urls.append(arxiv)
-    return urls
+    return distinct([*urls, f"https://arxiv.org/abs/{paper.arxiv_id}"] if paper.arxiv_id else urls)
 
 
 def notes(paper: Paper, details: dict[str, str]) -> list[str]:

@@ -7,7 +7,13 @@ where a link goes, so links are told apart by their host.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 from urllib.parse import urlsplit
+
+from generator.normalize import find_arxiv_id
+
+Item = TypeVar("Item")
 
 # Hosts whose links are code, models, data or talks about a paper, never the paper itself.
 _KINDS = {
@@ -67,3 +73,29 @@ def is_a_paper(url: str) -> bool:
 def is_about_the_paper(url: str) -> bool:
     """Whether a link may stand for the paper in a citation: not code, models or a talk."""
     return not _known(host(url), _KINDS)
+
+
+def destination(url: str) -> str:
+    """Where a link leads, whatever its spelling: http or https, `www.`, a final slash, and
+    for arXiv the abstract, the PDF, any version or its DOI (10.48550/arXiv.…) are one."""
+    name = host(url)
+    on_arxiv = name.endswith("arxiv.org") or name == "doi.org"
+    if on_arxiv and (arxiv_id := find_arxiv_id(url.lower().replace("doi.org/10.48550/arxiv.", "arxiv.org/abs/"))):
+        return f"arxiv:{arxiv_id}"
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    path = parts.path.rstrip("/")
+    return f"{name}{path}?{parts.query}" if parts.query else f"{name}{path}"
+
+
+def distinct(items: Iterable[Item], url_of: Callable[[Item], str] = str) -> list[Item]:
+    """`items` (links, or pairs holding one) less any that leads where an earlier one does."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        if (where := destination(url_of(item))) not in seen:
+            seen.add(where)
+            kept.append(item)
+    return kept

@@ -25,7 +25,7 @@ from generator.config import Config, slugify
 from generator.csljson import csl_json_parts
 from generator.dataset import papers_json_parts
 from generator.layout import ListingPage, Section, TopicPart, anchor_pages, paginate_sections, split_topic
-from generator.links import link_label
+from generator.links import destination, distinct, link_label
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
 from generator.parallel import PARALLEL_FROM, fork_imap, fork_map
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 PAGES_DIR = "review"
 WHATS_NEW = 8
 TAG_CLOUD = 150  # tags shown as chips at the top of the tag index
+MAX_OWN_LINKS = 3  # a paper's links beside its DOI and arXiv page
 
 
 def safe_url(url: str) -> str:
@@ -52,11 +53,12 @@ def safe_url(url: str) -> str:
 def find_links(paper: Paper) -> list[tuple[str, str]]:
     """Where to read the paper: its own URLs when known, else title searches."""
     labels = dict(paper.link_labels)  # a curator's names for links
-    own = [(labels.get(url) or link_label(safe), safe) for url in paper.urls if (safe := safe_url(url))][:3]
-    if paper.arxiv_id:
-        own.insert(0, ("arXiv", f"https://arxiv.org/abs/{quote(paper.arxiv_id, safe='./')}"))
-    if paper.doi:
-        own.insert(0, ("DOI", f"https://doi.org/{quote(paper.doi, safe='/.')}"))
+    arxiv = [("arXiv", f"https://arxiv.org/abs/{quote(paper.arxiv_id, safe='./')}")] if paper.arxiv_id else []
+    doi = [("DOI", f"https://doi.org/{quote(paper.doi, safe='/.')}")] if paper.doi else []
+    if doi and arxiv and destination(doi[0][1]) == destination(arxiv[0][1]):
+        doi = []  # arXiv's own DOI: the arXiv link says where it leads
+    own = [(labels.get(url) or link_label(safe), safe) for url in paper.urls if (safe := safe_url(url))]
+    own = distinct(doi + arxiv + own, url_of=lambda link: link[1])[: len(doi) + len(arxiv) + MAX_OWN_LINKS]
     query = quote_plus(paper.title)
     searches = [
         ("arXiv search", f"https://arxiv.org/search/?query={query}&searchtype=title"),

@@ -6,7 +6,8 @@ import pytest
 from paper_factory import make_paper
 
 from generator.bibtex import bibtex_entry
-from generator.links import is_about_the_paper, link_label
+from generator.csljson import paper_urls
+from generator.links import destination, is_about_the_paper, link_label
 from generator.pages import find_links
 from generator.render import make_environment
 
@@ -49,3 +50,34 @@ def test_a_link_label_from_the_papers_data_is_inert() -> None:
     line = template.render(paper=paper, find_links=find_links)
     assert "[&#42;&#42;bold&#42;&#42;.example.com](" in line  # not bold
     assert "[v1.&#58;smile&#58;](" in line  # not an emoji image
+
+
+def test_a_place_is_linked_once_however_its_link_is_spelled() -> None:
+    # Zotero writes arXiv papers' url with http://; a curator may give the arXiv page again.
+    paper = make_paper(
+        "RT-1",
+        key="rt1",
+        authors=(),
+        arxiv_id="2212.06817",
+        doi="10.48550/arXiv.2212.06817",
+        urls=("http://arxiv.org/abs/2212.06817", "https://arxiv.org/pdf/2212.06817v2.pdf", "https://www.github.com/google-research/robotics_transformer/", "https://github.com/google-research/robotics_transformer"),
+    )
+    assert find_links(paper) == [("arXiv", "https://arxiv.org/abs/2212.06817"), ("Code", "https://www.github.com/google-research/robotics_transformer/")]
+    assert paper_urls(paper) == ["http://arxiv.org/abs/2212.06817", "https://www.github.com/google-research/robotics_transformer/"]
+    journal = make_paper("Journal paper", key="j", authors=(), arxiv_id="2212.06817", doi="10.1000/j.1", urls=())
+    assert [label for label, _ in find_links(journal)] == ["DOI", "arXiv"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("http://arxiv.org/abs/2212.06817", "https://arxiv.org/abs/2212.06817v3", True),
+        ("https://export.arxiv.org/pdf/hep-th/9901001", "https://arxiv.org/abs/hep-th/9901001", True),
+        ("https://doi.org/10.48550/arXiv.2212.06817", "https://arxiv.org/abs/2212.06817", True),
+        ("https://example.com/page?id=1", "https://example.com/page?id=2", False),
+        ("https://github.com/arxiv/2212.06817", "https://arxiv.org/abs/2212.06817", False),  # not arXiv's
+        ("https://example.com/A", "https://example.com/a", False),  # paths are case-sensitive
+    ],
+)
+def test_destination(first: str, second: str, same: bool) -> None:
+    assert (destination(first) == destination(second)) is same
