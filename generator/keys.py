@@ -161,7 +161,8 @@ def assign_keys(papers: list[Paper], pinned: dict[str, str]) -> dict[str, str]:
 
 
 # A title corrected in its input ("Quantization" → "Quantisation", a typo) is still its
-# paper's: a key-file title this close to a new one, whose paper is gone, gives it its key.
+# paper's: a key-file title this close to a new one, whose paper is gone, gives it its key,
+# unless the two differ in a number (a series: "Qwen2", then "Qwen2.5 Technical Report").
 RETITLED_SIMILARITY = 0.9
 RETITLED_PAIRS = 200_000  # comparisons at most: beyond, a run replaced its corpus, not a title
 
@@ -185,11 +186,17 @@ def _retitled(papers: list[Paper], pinned: dict[str, str], assigned: dict[str, s
             matcher.set_seq1(old)
             # The quick upper bounds first: most pairs are ruled out without the full ratio.
             bounds = (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio)
-            if all(bound() >= RETITLED_SIMILARITY for bound in bounds):  # all() stops at the first that fails
+            if all(bound() >= RETITLED_SIMILARITY for bound in bounds) and _numbers(old) == _numbers(identity):  # all() stops at the first that fails
                 close.append((matcher.ratio(), old, key))
         if close:
             found.append((identity, max(close)[2]))
     return found
+
+
+def _numbers(identity: str) -> list[str]:
+    """The words of a title that hold a digit: "Qwen2" and "Qwen2.5", "GPT-4" and "GPT-4o",
+    "YOLOv3" and "YOLOv4" are other papers of a series, not one title corrected."""
+    return [word for word in identity.split() if any(char.isdigit() for char in word)]
 
 
 def replaced_keys(papers: list[Paper]) -> list[Problem]:

@@ -273,3 +273,18 @@ def test_a_paper_whose_title_typo_is_fixed_keeps_its_key() -> None:
     keys = assign_keys([fixed, other, unrelated], pinned)
     assert keys[fixed.identity] == pinned[before.identity]
     assert keys[unrelated.identity] not in {key.lower() for key in pinned.values()}
+
+
+@pytest.mark.parametrize(
+    ("gone", "new"),
+    [
+        ("Qwen2 Technical Report", "Qwen2.5 Technical Report"),
+        ("GPT-4 Technical Report", "GPT-4o Technical Report"),
+        ("YOLOv3: An Incremental Improvement", "YOLOv4: An Incremental Improvement"),
+    ],
+)
+def test_the_next_paper_of_a_series_does_not_take_a_removed_papers_key(gone: str, new: str) -> None:
+    # A removed paper's key stays its own: a document citing it must not get another paper.
+    pinned = assign_keys([paper(gone, 2024, ("Qwen Team",))], {})
+    keys = assign_keys([paper(new, 2024, ("Qwen Team",))], pinned)
+    assert keys[title_identity(new)] != pinned[title_identity(gone)]
