@@ -7,7 +7,10 @@ id. Such papers stay apart, each is reported, and the later ones' identities nam
 their first author and year. The merge policy is fixed, so output never depends on input
 order:
 
-- records are ranked curated YAML > BibTeX > Daily Papers listing, then by `path:line`;
+- records are ranked curated YAML > BibTeX > Daily Papers listing; within a kind, a
+  published version (a venue that is no preprint server) before a preprint, then the
+  fuller BibTeX entry (more fields: Zotero's full record before Google Scholar's stub),
+  then by `path:line` (never by input order);
 - title and author list come from the best-ranked record that has them;
 - the abstract is the longest one (listings truncate; a fuller one is richer);
 - the date is the most complete one (an explicit year beats one taken from
@@ -135,8 +138,17 @@ def _identifiers(record: Record) -> list[str]:
     return identifiers
 
 
-def _rank(record: Record) -> tuple[int, Source]:
-    return RANK[record.kind], record.source
+def _rank(record: Record) -> tuple[int, bool, int, Source]:
+    """See the module's policy: which record of a paper speaks for it."""
+    return RANK[record.kind], not is_published(record.venue), -len(record.bibtex_fields), record.source
+
+
+# Venues that are preprint servers: a record naming one is not the published version.
+_PREPRINT_VENUE = re.compile(r"arxiv|\bcorr\b|preprint|biorxiv|medrxiv|ssrn|openreview\.net|techrxiv|research ?square", re.I)
+
+
+def is_published(venue: str) -> bool:
+    return bool(venue.strip()) and not _PREPRINT_VENUE.search(venue)
 
 
 def _date_score(record: Record) -> int:

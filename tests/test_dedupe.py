@@ -401,3 +401,29 @@ def test_a_merged_paper_is_dated_as_the_entry_its_bibtex_export_is() -> None:
     assert (paper.year, paper.month, paper.day) == (2022, None, None) and dict(paper.bibtex_fields)["year"] == "2022"
     (paper,), _ = merge_records([records[0], records[2]])
     assert (paper.year, paper.month, paper.day) == (2022, 4, 25)  # the same year, said more precisely
+
+
+def test_a_fuller_export_speaks_for_a_paper_whatever_its_file_is_called() -> None:
+    # Google Scholar's stub sorts first by path; the user's Zotero record is the fuller one.
+    scholar = "@article{brohan2022rt, title={Rt-1: Robotics transformer for real-world control at scale}, author={Brohan, Anthony and others}, journal={arXiv preprint arXiv:2212.06817}, year={2022}}\n"
+    zotero = (
+        "@inproceedings{brohanRT1RoboticsTransformer2023, title = {{RT-1}: Robotics Transformer for Real-World Control at Scale},"
+        " author = {Brohan, Anthony and Brown, Noah and others}, booktitle = {Robotics: Science and Systems}, year = {2023},"
+        " doi = {10.15607/RSS.2023.XIX.025}, url = {https://robotics-transformer1.github.io}, abstract = {By transferring knowledge.}}\n"
+    )
+    for first, second in (("a-scholar.bib", "b-zotero.bib"), ("b-scholar.bib", "a-zotero.bib")):
+        records = read_bibtex(first, scholar)[0] + read_bibtex(second, zotero)[0]
+        paper = one_paper(records)
+        assert (paper.bibtex_key, paper.year, paper.title) == ("brohanRT1RoboticsTransformer2023", 2023, "RT-1: Robotics Transformer for Real-World Control at Scale")
+        assert paper.other_bibtex_keys[0][0] == "brohan2022rt"
+
+
+def test_a_published_version_speaks_for_a_paper_before_arxivs_own_export() -> None:
+    # arXiv's export carries the year of the latest version, and more fields than Scholar's.
+    arxiv = (
+        "@misc{vaswani2023attention, title={Attention Is All You Need}, author={Ashish Vaswani and Noam Shazeer}, year={2023},"
+        " eprint={1706.03762}, archivePrefix={arXiv}, primaryClass={cs.CL}, url={https://arxiv.org/abs/1706.03762}}\n"
+    )
+    scholar = "@inproceedings{vaswani2017attention, title={Attention is all you need}, author={Vaswani, Ashish and Shazeer, Noam}, booktitle={Advances in Neural Information Processing Systems}, year={2017}}\n"
+    paper = one_paper(read_bibtex("a-arxiv.bib", arxiv)[0] + read_bibtex("b-scholar.bib", scholar)[0])
+    assert (paper.bibtex_key, paper.bibtex_type, paper.year) == ("vaswani2017attention", "inproceedings", 2017)
