@@ -58,11 +58,12 @@ def group_records(records: list[Record]) -> list[list[Record]]:
     for index, record in enumerate(ordered):
         for identifier in _identifiers(record):
             root = _find(parent, index)
-            # A DOI or arXiv id names one paper; a title may name two, so it joins only a
-            # group with no clash (the first one, in rank order).
+            # A DOI or arXiv id names one paper, unless an export gave a wrong one; a title
+            # may name two. So each joins only a group it does not clash with (the first
+            # one, in rank order).
             by_title = identifier.startswith("title:")
             roots = [_find(parent, holder) for holder in holders[identifier]]
-            holder = next((r for r in roots if r == root or not by_title or not signature(r).clashes(signature(root))), None)
+            holder = next((r for r in roots if r == root or not signature(r).kept_apart(signature(root), by_title)), None)
             if holder is None:
                 holders[identifier].append(root)
             elif holder != root:
@@ -80,6 +81,7 @@ class _Signature:
     """What tells two papers with one title apart: first authors, years, arXiv ids, DOIs."""
 
     first_authors: frozenset[frozenset[str]]  # each record's first author, by `_family_names`
+    title_words: frozenset[frozenset[str]]  # each record's title's words
     years: frozenset[int]
     arxiv_ids: frozenset[str]
     dois: frozenset[str]  # publishers' DOIs; arXiv's own (10.48550/…) name a preprint of anything
@@ -89,10 +91,26 @@ class _Signature:
         firsts = (_family_names(r.authors[0]) for r in records if r.authors)
         return cls(
             frozenset(first for first in firsts if first and not first <= _PLACEHOLDER_NAMES),
+            frozenset(frozenset(title_identity(r.title).split()) for r in records),
             frozenset(r.year for r in records if r.year is not None and not r.year_from_reference),
             frozenset(r.arxiv_id.lower() for r in records if r.arxiv_id),
             frozenset(r.doi.lower() for r in records if r.doi and not r.doi.startswith(_ARXIV_DOI)),
         )
+
+    def kept_apart(self, other: _Signature, by_title: bool) -> bool:
+        """Whether two groups that share a title (`by_title`), or a DOI or arXiv id, are
+        two papers all the same."""
+        return self.clashes(other) if by_title else self.unrelated(other)
+
+    def unrelated(self, other: _Signature) -> bool:
+        """Nothing but an identifier in common: other first authors and titles that share
+        less than half their words. Then the identifier is an export's mistake, such as a
+        proceedings volume's DOI given for each of its papers (DETR and NeRF, one LNCS
+        volume), rather than one paper retitled between preprint and print."""
+        another_author = bool(self.first_authors and other.first_authors) and all(
+            mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors
+        )
+        return another_author and all(_word_overlap(mine, theirs) < SAME_PAPER_WORDS for mine in self.title_words for theirs in other.title_words)
 
     def clashes(self, other: _Signature) -> bool:
         """Two papers, not one: other arXiv ids, or another year with another first author
@@ -110,6 +128,13 @@ class _Signature:
         )
         another_doi = bool(self.dois and other.dois and self.dois.isdisjoint(other.dois))
         return another_author or another_doi
+
+
+SAME_PAPER_WORDS = 0.5  # a retitled paper keeps at least this share of its title's words
+
+
+def _word_overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    return len(first & second) / max(1, min(len(first), len(second)))
 
 
 # Names that stand for no one in particular: they tell no paper apart.
@@ -292,6 +317,23 @@ def same_title_problems(papers: list[Paper]) -> list[Problem]:
         first, *others = sorted(namesakes, key=lambda p: p.sources)
         for paper in others:
             message = f"same title as {first.title!r} ({first.sources[0]}) but another first author and year, or arXiv id: kept as two papers"
+            problems.append(Problem(paper.sources[0], message, Severity.WARNING))
+    return problems
+
+
+def shared_identifier_problems(papers: list[Paper]) -> list[Problem]:
+    """A warning for each paper kept apart from an earlier one with its DOI or arXiv id
+    (`_Signature.unrelated`): one of their exports gave a wrong identifier."""
+    holders: defaultdict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        for identifier in (f"DOI {paper.doi.lower()}" if paper.doi else "", f"arXiv id {paper.arxiv_id.lower()}" if paper.arxiv_id else ""):
+            if identifier:
+                holders[identifier].append(paper)
+    problems = []
+    for identifier, sharing in sorted(holders.items()):
+        first, *others = sorted(sharing, key=lambda p: p.sources)
+        for paper in others:
+            message = f"{identifier} is also {first.title!r}'s ({first.sources[0]}), but the titles and first authors differ: kept as two papers; one export's {identifier.split()[0]} is wrong"
             problems.append(Problem(paper.sources[0], message, Severity.WARNING))
     return problems
 

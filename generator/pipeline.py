@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 from generator import analysis, cache, pages
 from generator.bibtex import unencodable_problems
 from generator.config import Config
-from generator.dedupe import apply_overrides, merge_records, same_title_problems, unknown_topics
+from generator.dedupe import apply_overrides, merge_records, same_title_problems, shared_identifier_problems, unknown_topics
 from generator.keys import assign_keys, dump_pinned, load_pinned, replaced_keys, with_key_aliases
 from generator.models import Merge, Paper, Problem, Severity, Topic
 from generator.readers import read_inputs
@@ -95,7 +95,7 @@ def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress:
         report.problems += read.problems
     with _stage(report, "merge", progress):
         papers, report.merges = merge_records(list(read.records))
-        report.problems += same_title_problems(papers)
+        report.problems += same_title_problems(papers) + shared_identifier_problems(papers)
         # Overrides are matched by title or by the key a user knows (their own BibTeX key,
         # or one handed out earlier), so keys are given before curation.
         pinned = load_pinned(config.keys_path)

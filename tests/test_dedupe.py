@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.dedupe import apply_overrides, merge_records, same_title_problems
+from generator.dedupe import apply_overrides, merge_records, same_title_problems, shared_identifier_problems
 from generator.models import Override, Paper, Record, Severity, Source, SourceKind
 from generator.normalize import title_identity
 from generator.readers.bibtex import read_bibtex
@@ -427,3 +427,22 @@ def test_a_published_version_speaks_for_a_paper_before_arxivs_own_export() -> No
     scholar = "@inproceedings{vaswani2017attention, title={Attention is all you need}, author={Vaswani, Ashish and Shazeer, Noam}, booktitle={Advances in Neural Information Processing Systems}, year={2017}}\n"
     paper = one_paper(read_bibtex("a-arxiv.bib", arxiv)[0] + read_bibtex("b-scholar.bib", scholar)[0])
     assert (paper.bibtex_key, paper.bibtex_type, paper.year) == ("vaswani2017attention", "inproceedings", 2017)
+
+
+def test_papers_that_share_only_a_volumes_doi_stay_two_papers_and_are_reported() -> None:
+    volume = "10.1007/978-3-030-58452-8"
+    text = (
+        f"@inproceedings{{carion2020detr, title={{End-to-End Object Detection with Transformers}}, author={{Carion, Nicolas}}, year={{2020}}, doi={{{volume}}}}}\n"
+        f"@inproceedings{{mildenhall2020nerf, title={{NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis}}, author={{Mildenhall, Ben}}, year={{2020}}, doi={{{volume}}}}}\n"
+    )
+    papers, merges = merge_records(read_bibtex("eccv.bib", text)[0])
+    assert sorted(p.bibtex_key for p in papers) == ["carion2020detr", "mildenhall2020nerf"] and not merges
+    (warning,) = shared_identifier_problems(papers)
+    assert str(warning.source) == "eccv.bib:2" and f"DOI {volume}" in warning.message and "End-to-End Object Detection" in warning.message
+
+
+def test_a_paper_retitled_in_print_is_still_one_paper_by_its_doi() -> None:
+    preprint = record(SourceKind.BIBTEX, "Scaling Sparse Models to Trillions", "a.bib", 1, authors=("William Fedus",), doi="10.5555/switch")
+    printed = record(SourceKind.BIBTEX, "Switch Transformers: Scaling to Trillion Parameter Models", "b.bib", 1, authors=("William Fedus",), doi="10.5555/switch")
+    anonymous = record(SourceKind.LISTING, "Switch: a sparse model", "c.txt", 1, doi="10.5555/switch")
+    assert one_paper([preprint, printed, anonymous]).doi == "10.5555/switch"
