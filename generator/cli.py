@@ -16,7 +16,7 @@ from generator.config import ConfigError, load_config
 from generator.readers.result import InputError
 from generator.search import index_site, uses_pagefind
 from generator.watch import watch
-from generator.write import OutputError
+from generator.write import SET_ASIDE_DIR, OutputError
 
 if TYPE_CHECKING:
     from generator.pipeline import Report
@@ -68,11 +68,15 @@ def summary(report: Report, verbose: bool) -> list[str]:
     if report.written is not None:
         removed = report.written.removed
         lines.append(f"wrote {len(report.written.written)} files, {report.written.unchanged} unchanged, removed {len(removed)}")
-        # Named: the generator owns docs/review and docs/downloads, and a file someone put
-        # there by hand is among these.
         lines += [f"removed: {path}" for path in removed[:LISTED_REMOVALS]] if verbose else []
         if verbose and len(removed) > LISTED_REMOVALS:
             lines.append(f"removed: … and {len(removed) - LISTED_REMOVALS} more")
+        # Always named, --quiet or not: someone put these files in the generator's folders.
+        lines += [
+            f"set aside: docs/{path} was not written by the generator, whose folders docs/review/ and docs/downloads/ are;"
+            f" it is now {SET_ASIDE_DIR}/{path}"
+            for path in report.written.set_aside
+        ]
     lines.append("time: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items()))
     lines.append(f"time in all: {sum(report.timings.values()):.2f}s; peak memory {max(report.peak_memory_mb.values(), default=0):.0f} MB")
     return lines

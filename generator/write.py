@@ -4,7 +4,9 @@ and all or nothing.
 Everything is rendered in memory before this runs, so an error while reading or rendering
 leaves the previous output untouched. Files whose bytes are unchanged are not touched (so
 `mkdocs serve` does not rebuild), and files this generator wrote before but no longer
-produces are removed: inside its own folders only, never elsewhere in `docs/`.
+produces are removed: inside its own folders only, never elsewhere in `docs/`. A file in
+its folders that it did not write (a page saved there by hand) is never deleted or
+overwritten: it is moved to `docs-set-aside/` beside `docs/`, and the run says so.
 
 A run that dies while writing must not leave half a site, so writing is a small journal,
 as databases do it: every changed file is first written to a staging folder, `docs/.generator-staging/`,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from generator.config import Config
 
 OWNED_DIRS = ("review", "downloads")  # relative to docs/
+SET_ASIDE_DIR = "docs-set-aside"  # beside docs/: files found in OWNED_DIRS that the generator did not write
 
 
 class OutputError(Exception):
@@ -129,6 +132,7 @@ class WriteReport:
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
+    set_aside: tuple[str, ...] = ()  # moved to SET_ASIDE_DIR, same relative path
 
 
 def staging_dir(docs_dir: Path) -> Path:
@@ -160,11 +164,24 @@ def commit(output: Output) -> WriteReport:
     docs_dir = output.docs_dir
     stale = _stale(output.paths, docs_dir)
     changed = sorted(output.changed)
-    if changed or stale:
-        _check_writable([docs_dir / path for path in changed + stale], docs_dir)
-        _commit(changed, stale, staging_dir(docs_dir))
+    foreign = _not_written_here(output, stale, changed)
+    stale = [path for path in stale if path not in foreign]
+    if changed or stale or foreign:
+        _check_writable([docs_dir / path for path in changed + stale + foreign], docs_dir)
+        _commit(changed, stale, foreign, staging_dir(docs_dir))
         _apply(staging_dir(docs_dir), docs_dir)
-    return WriteReport(tuple(changed), output.unchanged, tuple(stale))
+    return WriteReport(tuple(changed), output.unchanged, tuple(stale), tuple(foreign))
+
+
+def _not_written_here(output: Output, stale: list[str], changed: list[str]) -> list[str]:
+    """Files in the generator's folders that its last run did not write (by its record),
+    which this run would delete (`stale`) or overwrite (`changed`): someone put them there.
+    With no record, only files to delete are counted: no file can be told apart then, and
+    a generated one set aside by mistake costs a look, a hand-written one deleted is lost."""
+    assert output.docs_dir is not None
+    before = output.written_before
+    overwritten = [path for path in changed if before and path not in before and (output.docs_dir / path).is_file()]
+    return sorted({*(path for path in stale if path not in before), *overwritten})
 
 
 def write_output(output: Output, docs_dir: Path) -> WriteReport:
@@ -284,9 +301,9 @@ def _check_writable(targets: list[Path], docs_dir: Path) -> None:
             raise OutputError(f"{folder}: on another file system than {docs_dir} (a link?), where files cannot be renamed into it; nothing in {docs_dir} was changed")
 
 
-def _commit(changed: list[str], stale: list[str], staging: Path) -> None:
+def _commit(changed: list[str], stale: list[str], foreign: list[str], staging: Path) -> None:
     staging.mkdir(parents=True, exist_ok=True)  # nothing staged when the run only removes files
-    (staging / PLAN).write_text(json.dumps({"replace": changed, "delete": stale}), encoding="utf-8")
+    (staging / PLAN).write_text(json.dumps({"set_aside": foreign, "replace": changed, "delete": stale}), encoding="utf-8")
     os.sync()  # the staged files reach the disk before the marker says they are complete
     marker = staging / f"{COMMITTED}.tmp"
     marker.write_bytes(b"")
@@ -300,6 +317,8 @@ def _apply(staging: Path, docs_dir: Path) -> None:
     except (OSError, ValueError) as error:
         raise OutputError(f"{staging}: an interrupted write left a journal that cannot be read ({error}); delete that folder") from error
     try:
+        for relative in plan.get("set_aside", []):  # first: nobody's file is replaced before it is safe
+            _set_aside(docs_dir, relative)
         for relative in plan["replace"]:
             staged, target = staging / "files" / relative, docs_dir / relative
             if staged.exists():  # already moved by an earlier, interrupted replay otherwise
@@ -312,6 +331,24 @@ def _apply(staging: Path, docs_dir: Path) -> None:
     _remove_empty_folders(docs_dir)
     (staging / COMMITTED).unlink()  # first: a crash below then leaves an uncommitted, discardable folder
     shutil.rmtree(staging)
+
+
+def set_aside_path(docs_dir: Path, relative: str) -> Path:
+    return docs_dir.parent / SET_ASIDE_DIR / relative
+
+
+def _set_aside(docs_dir: Path, relative: str) -> None:
+    """Moves a file out of the generator's folders, next to any set aside before (never over one)."""
+    source = docs_dir / relative
+    if not source.is_file() and not source.is_symlink():
+        return  # moved by an earlier, interrupted replay
+    target = set_aside_path(docs_dir, relative)
+    number = 1
+    while target.exists() or target.is_symlink():
+        target = set_aside_path(docs_dir, f"{relative}.{number}")
+        number += 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)  # a copy where docs/ is on another file system
 
 
 def _stale(paths: set[str], docs_dir: Path) -> list[str]:

@@ -12,6 +12,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator import pages
+from generator.cli import main
 from generator.config import load_config
 from generator.pipeline import build
 from generator.write import Output, OutputError
@@ -113,13 +114,14 @@ def test_a_new_hand_written_page_reaches_the_navigation(project: Path) -> None:
     assert "notes.md" in (project / "docs" / "review" / "_nav.yml").read_text(encoding="utf-8")
 
 
-def test_a_stray_file_in_the_generated_folders_is_still_removed(project: Path) -> None:
+def test_a_file_put_in_the_generated_folders_is_set_aside_and_named_even_when_quiet(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = load_config(project / "review.yml")
     build(config)
-    stray = project / "docs" / "review" / "stray.md"
-    stray.write_text("left over\n", encoding="utf-8")
-    report = build(config)
-    assert report.written is not None and report.written.removed == ("review/stray.md",) and not stray.exists()
+    stray = project / "docs" / "review" / "my-notes.md"
+    stray.write_text("mine\n", encoding="utf-8")
+    assert main(["build", "--config", str(project / "review.yml"), "--quiet"]) == 0
+    assert not stray.exists() and (project / "docs-set-aside" / "review" / "my-notes.md").read_text(encoding="utf-8") == "mine\n"
+    assert "set aside: docs/review/my-notes.md was not written by the generator" in capsys.readouterr().out
 
 
 def test_a_moved_checkout_does_not_render_the_site_again(project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,14 +41,51 @@ def docs(tmp_path: Path) -> Path:
     return docs
 
 
-def test_writes_only_changed_files_and_removes_stale_ones(docs: Path) -> None:
-    report = write_output(output(NEW), docs)
+def _write_recorded(docs: Path, files: dict[str, str], record: Path) -> write.WriteReport:
+    with staged_output(docs, record) as staged:
+        for path, content in files.items():
+            staged.add(path, content)
+        return commit(staged)
+
+
+def test_writes_only_changed_files_and_removes_stale_ones(docs: Path, tmp_path: Path) -> None:
+    record = tmp_path / "written.json"
+    shutil.rmtree(docs / "review")
+    shutil.rmtree(docs / "downloads")
+    _write_recorded(docs, OLD, record)
+    report = _write_recorded(docs, NEW, record)
     assert report.written == ("downloads/x.bib", "review/a.md", "review/c.md")
     assert report.unchanged == 1
-    assert report.removed == ("review/gone.md",)
+    assert report.removed == ("review/gone.md",) and report.set_aside == ()
     assert tree(docs) == {"notes.md": b"hand-written", **{k: v.encode() for k, v in NEW.items()}}
-    assert write_output(output(NEW), docs).written == ()
+    assert _write_recorded(docs, NEW, record).written == ()
     assert staging_dir(docs).exists() is False
+
+
+def test_a_file_the_generator_did_not_write_is_set_aside_never_deleted_or_overwritten(docs: Path, tmp_path: Path) -> None:
+    record = tmp_path / "written.json"
+    shutil.rmtree(docs / "review")
+    shutil.rmtree(docs / "downloads")
+    _write_recorded(docs, NEW, record)
+    (docs / "review" / "my-notes.md").write_text("mine", encoding="utf-8")  # beside generated pages
+    (docs / "downloads" / "slides.pdf").write_bytes(b"%PDF")
+    (docs / "review" / "d.md").write_text("mine too", encoding="utf-8")  # where a new topic's page goes
+    report = _write_recorded(docs, {**NEW, "review/d.md": "new d"}, record)
+    assert report.set_aside == ("downloads/slides.pdf", "review/d.md", "review/my-notes.md") and report.removed == ()
+    aside = tmp_path / write.SET_ASIDE_DIR
+    assert tree(aside) == {"downloads/slides.pdf": b"%PDF", "review/d.md": b"mine too", "review/my-notes.md": b"mine"}
+    assert (docs / "review" / "d.md").read_text(encoding="utf-8") == "new d"
+    (docs / "review" / "my-notes.md").write_text("mine, again", encoding="utf-8")
+    _write_recorded(docs, {**NEW, "review/d.md": "new d"}, record)
+    assert (aside / "review" / "my-notes.md.1").read_text(encoding="utf-8") == "mine, again"  # beside, not over, the first
+
+
+def test_without_a_record_a_file_no_longer_produced_is_set_aside(docs: Path, tmp_path: Path) -> None:
+    # The fixture wrote OLD without a record: which files were generated is not known.
+    report = write_output(output(NEW), docs)
+    assert report.removed == () and report.set_aside == ("review/gone.md",)
+    assert (tmp_path / write.SET_ASIDE_DIR / "review" / "gone.md").read_text(encoding="utf-8") == "stale"
+    assert report.written == ("downloads/x.bib", "review/a.md", "review/c.md")  # overwritten: no record says whose
 
 
 def _write_in_parts(docs: Path, files: dict[str, list[str]], record: Path | None = None) -> write.WriteReport:
