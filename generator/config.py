@@ -123,7 +123,7 @@ def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = 
         description=str(data.get("description") or ""),
         inputs=tuple(inputs),
         reference_year=year,
-        topics=_topics(data.get("topics") or [], fail),
+        topics=_topics(data["topics"], fail) if "topics" in data else (),
         tags=tuple(str(tag) for tag in tags),
         keys_file=keys_file,
         search=search,
@@ -131,6 +131,11 @@ def config_from_dict(data: dict[str, Any], path: Path, node: yaml.Node | None = 
 
 
 def _topics(raw: Any, fail: Any) -> tuple[Topic, ...]:
+    if raw is None or raw == []:
+        # Half-edited (the list cut to paste a new one, under `make serve`): building now would
+        # replace every topic page with discovered topics. Automatic topics are asked for by
+        # leaving the key out.
+        raise fail("topics", "is empty: list the topics under it, or remove the key for automatic topics; nothing was built")
     if not isinstance(raw, list):
         raise fail("topics", "must be a list of topics, each with `title` and `description`")
     topics: list[Topic] = []

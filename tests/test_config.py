@@ -219,3 +219,8 @@ def test_topic_term_weights_as_discovered_topics_writes_them(tmp_path: Path) -> 
 @pytest.mark.parametrize("weights", ["[lora, 0.5]", "{lora: high}", "{lora: -1}", "{lora: .nan}", "{lora: true}"])
 def test_topic_term_weights_must_be_weights(tmp_path: Path, weights: str) -> None:
     assert "`term_weights` must map terms to weights of 0 or more" in error_of(tmp_path, f"topics:\n  - title: A\n    term_weights: {weights}\n")
+
+
+@pytest.mark.parametrize("topics", ["topics:\n", "topics: []\n", "topics:\n# - title: Quantization\n"])
+def test_an_empty_topics_list_stops_the_build_rather_than_discover_topics(tmp_path: Path, topics: str) -> None:
+    assert "`topics`: is empty: list the topics under it, or remove the key for automatic topics" in error_of(tmp_path, "title: T\n" + topics)
