@@ -1,8 +1,9 @@
 """Which files the site consists of: every page and download, as an `Output`.
 
 Pages live in docs/review/, downloads in docs/downloads/ (their URLs are fixed by
-DESIGN.md). The home overview is docs/review/_home.md, which the hand-written
-docs/index.md includes; the navigation is docs/review/_nav.yml, which mkdocs.yml inherits.
+DESIGN.md). The home page's heading and overview are docs/review/_title.md and _home.md,
+which the hand-written docs/index.md includes; the review's name and navigation are
+docs/review/_nav.yml, which mkdocs.yml inherits.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ PAGES_DIR = "review"
 WHATS_NEW = 8
 TAG_CLOUD = 150  # tags shown as chips at the top of the tag index
 MAX_OWN_LINKS = 3  # a paper's links beside its DOI and arXiv page
+DEFAULT_DESCRIPTION = "A literature review generated from a collection of papers."
 
 
 def safe_url(url: str) -> str:
@@ -321,6 +323,8 @@ def _home(
     output.add(
         f"{PAGES_DIR}/_home.md", render(environment, "home.md.j2", newest=dated[:WHATS_NEW], undated=len(papers) - len(dated), **context)
     )
+    # The home page's heading: review.yml's title, which docs/index.md includes above its own words.
+    output.add(f"{PAGES_DIR}/_title.md", f"# {inert(context['config'].title)}\n")
 
 
 def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:
@@ -344,6 +348,8 @@ def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:
     if engine == "pagefind":
         nav.insert(1, {"Search": SEARCH_PAGE})
     nav += hand_written_pages(config)
-    header = f"# Written by the generator: navigation and search ({engine}); mkdocs.yml INHERITs it.\n"
+    header = f"# Written by the generator: the review's name, navigation and search ({engine}); mkdocs.yml INHERITs it.\n"
     plugins = ["search"] if engine == "material" else []
-    return header + yaml.safe_dump({"nav": nav, "plugins": plugins}, allow_unicode=True, sort_keys=False)
+    # The review's title and description from review.yml (mkdocs.yml's own, if set, win).
+    named = {"site_name": html.escape(config.title), "site_description": config.description or DEFAULT_DESCRIPTION}
+    return header + yaml.safe_dump({**named, "nav": nav, "plugins": plugins}, allow_unicode=True, sort_keys=False)

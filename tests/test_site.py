@@ -138,3 +138,17 @@ def test_keys_are_stable_when_a_paper_is_added(tmp_path: Path) -> None:
     second = {p["title"]: p["key"] for p in json.loads((project / "docs/downloads/papers.json").read_text(encoding="utf-8"))}
     assert len(second) == len(first) + 1
     assert all(second[title] == key for title, key in first.items())
+
+
+def test_the_reviews_own_title_names_the_site(tmp_path: Path) -> None:
+    # README: edit review.yml's title, and the site is named by it (tab, header, home heading).
+    project = make_project(tmp_path)
+    review = (project / "review.yml").read_text(encoding="utf-8")
+    (project / "review.yml").write_text(review.replace("title: Efficient Training of Machine Learning Models", 'title: "Robot Learning: Q&A <draft>"'), encoding="utf-8")
+    assert generate(project, "--quiet").returncode == 0
+    assert mkdocs_build(project).returncode == 0
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Robot Learning: Q&amp;A &lt;draft&gt;</title>" in home
+    heading = re.search(r"<h1[^>]*>([^<]*)<", home)
+    assert heading and unescape(heading[1]) == "Robot Learning: Q&A <draft>"  # shown as written, not as HTML
+    assert "Efficient Training of Machine Learning Models" not in home
