@@ -10,6 +10,7 @@ event under docs/, even a file being opened for reading.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -102,11 +103,17 @@ def save_summaries(path: Path, papers: list[Paper]) -> None:
 
 
 def write_json(path: Path, data: object) -> None:
-    """Written beside, then renamed: a crash never leaves half a cache file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Written beside, then renamed: a crash never leaves half a cache file. A cache that
+    cannot be written (a read-only folder, a full disk) only costs the next run its work:
+    an older file left in place holds another key, so it is not used."""
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    temporary.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 # What the pages are made from besides the report: the code and templates that render them

@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, InputError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the writer's journal keeps docs/ whole; a traceback would say otherwise
+        print("interrupted: docs/ holds the previous site (or, if the hand-over had begun, the next run finishes it)", file=sys.stderr)
+        return 130
     for line in summary(report, verbose=not arguments.quiet):
         print(line)
     if not report.conserved:

@@ -157,8 +157,11 @@ def _replace_file(path: Path, text: str) -> None:
     """Written beside, then renamed: a crash must not truncate the key file, which would
     silently hand out new keys."""
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:  # before the site is written: nothing else has changed
+        raise OutputError(f"{path}: cannot write it ({error.strerror or error}); nothing in docs/ was changed") from error
 
 
 class Analysed(NamedTuple):

@@ -18,6 +18,7 @@ away); a crash after it is finished by the next run, which replays the plan.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import hashlib
 import json
@@ -240,13 +241,15 @@ def _write_record(record: Path, output: Output) -> None:
         stat = (output.docs_dir / path).stat()
         entries[path] = [stat.st_size, stat.st_mtime_ns, digest]
     if entries != output.written_before:
+        temporary = record.with_name(f".{record.name}.tmp")
         try:
             record.parent.mkdir(parents=True, exist_ok=True)
-            temporary = record.with_name(f".{record.name}.tmp")
             temporary.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
             temporary.replace(record)
         except OSError:  # the site is in place; without a record the next run compares files instead
-            record.unlink(missing_ok=True)
+            for leftover in (temporary, record):
+                with contextlib.suppress(OSError):  # unreadable folder: an outdated record only costs a render
+                    leftover.unlink(missing_ok=True)
 
 
 @contextmanager

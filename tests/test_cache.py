@@ -11,6 +11,7 @@ import pytest
 from generator import analysis, summaries
 from generator.config import load_config
 from generator.pipeline import build
+from generator.write import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,3 +104,24 @@ def test_a_cache_with_the_right_key_but_a_wrong_shape_is_ignored(project: Path, 
     cache_file.write_text(json.dumps(data), encoding="utf-8")
     build(config)
     assert len(calls) == 2
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_next_runs_work(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace = Path.replace
+
+    def read_only_cache(self: Path, target: Path) -> Path:
+        if ".review-cache" in str(target) and Path(target).suffix == ".json":
+            raise PermissionError(13, "Permission denied", str(target))
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", read_only_cache)
+    report = build(load_config(project / "review.yml"))  # no traceback: the site is built
+    assert report.written is not None and report.written.written
+    assert not list((project / ".review-cache").glob("*.tmp"))  # and no half-written cache left
+
+
+def test_a_key_file_that_cannot_be_written_stops_the_run_before_the_site_changes(project: Path) -> None:
+    (project / ".citation-keys.yml.tmp").mkdir()  # where the key file is written first: unwritable
+    with pytest.raises(OutputError, match=r"citation-keys.yml: cannot write it .*; nothing in docs/ was changed"):
+        build(load_config(project / "review.yml"))
+    assert not (project / "docs" / "review").exists()

@@ -133,3 +133,15 @@ def test_the_summary_names_the_files_it_removed() -> None:
     lines = summary(Report(written=WriteReport((), 0, removed)), verbose=True)
     assert "removed: review/hand-00.md" in lines and "removed: … and 3 more" in lines
     assert not any(line.startswith("removed:") for line in summary(Report(written=WriteReport((), 0, removed)), verbose=False))
+
+
+def test_ctrl_c_says_what_became_of_the_site_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import generator.pipeline
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    (tmp_path / "review.yml").write_text("title: T\ninputs: []\n", encoding="utf-8")
+    monkeypatch.setattr(generator.pipeline, "build", interrupted)
+    assert main(["build", "--config", str(tmp_path / "review.yml")]) == 130
+    assert capsys.readouterr().err.startswith("interrupted: docs/ holds the previous site")
