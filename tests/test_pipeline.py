@@ -316,6 +316,12 @@ def test_a_file_or_folder_that_cannot_be_read_stops_the_reading(inputs: Path, mo
         read_inputs(["papers/"], inputs, 2025)
 
 
+def test_a_link_to_a_file_that_is_gone_stops_the_reading(inputs: Path) -> None:
+    (inputs / "papers" / "old.txt").symlink_to(inputs / "moved-away.txt")
+    with pytest.raises(InputError, match=r"papers/old\.txt: cannot read: a link to '.*moved-away\.txt', which does not exist"):
+        read_inputs(["papers/"], inputs, 2025)
+
+
 def test_globs_give_files_only(inputs: Path) -> None:
     files, problems = find_input_files(["papers/**"], inputs)
     assert [str(p.source) for p in problems] == ["papers/README.md:0"]  # a file of no known type

@@ -57,7 +57,10 @@ def _files_under(folder: Path, root: Path, problems: list[Problem]) -> list[Path
         problems.append(Problem(Source(display_path(Path(error.filename), root), 0), f"cannot list folder: {error.strerror}", Severity.ERROR))
 
     found = [Path(top) / name for top, _, names in os.walk(folder, onerror=unlisted) for name in names]
-    return sorted(p for p in found if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file())
+    inputs = sorted(p for p in found if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+    for broken in (p for p in inputs if p.is_symlink() and not p.exists()):  # its papers are where it pointed
+        problems.append(Problem(Source(display_path(broken, root), 0), f"cannot read: a link to {os.readlink(broken)!r}, which does not exist", Severity.ERROR))
+    return [p for p in inputs if p.is_file()]
 
 
 def display_path(path: Path, root: Path) -> str:
