@@ -59,7 +59,8 @@ def _files_under(folder: Path, root: Path, problems: list[Problem]) -> list[Path
     found = [Path(top) / name for top, _, names in os.walk(folder, onerror=unlisted) for name in names]
     inputs = sorted(p for p in found if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
     for broken in (p for p in inputs if p.is_symlink() and not p.exists()):  # its papers are where it pointed
-        problems.append(Problem(Source(display_path(broken, root), 0), f"cannot read: a link to {os.readlink(broken)!r}, which does not exist", Severity.ERROR))
+        shown = (Path(display_path(broken.parent, root)) / broken.name).as_posix()  # the link's own path, not its target's
+        problems.append(Problem(Source(shown, 0), f"cannot read: a link to {os.readlink(broken)!r}, which does not exist", Severity.ERROR))
     return [p for p in inputs if p.is_file()]
 
 
