@@ -354,6 +354,19 @@ def test_yaml_merge_keys_give_their_fields_and_a_section_of_ones_own_is_quiet() 
     assert problems == []
 
 
+def test_a_syntax_error_elsewhere_costs_an_item_using_a_merge_key_nothing() -> None:
+    text = (
+        "x-common: &corl\n  venue: CoRL\n  year: 2022\n\n"
+        "papers:\n  - title: Uses the anchor\n    <<: *corl\n"
+        "  - title: Broken\n    links: {Code: https://github.com/a/b, Video: https://www.youtube.com/watch?v=abc}\n"
+        "  - title: Fine\n    year: 2021\n"
+    )
+    records, _, problems = read_curated("list.yml", text)
+    assert [(str(r.source), r.title, r.venue, r.year) for r in records] == [("list.yml:6", "Uses the anchor", "CoRL", 2022), ("list.yml:10", "Fine", "", 2021)]
+    (problem,) = problems
+    assert str(problem.source) == "list.yml:8" and problem.message.endswith("; a URL with `?` inside `{ }` must be quoted")
+
+
 @pytest.mark.parametrize(
     ("authors", "read"),
     [

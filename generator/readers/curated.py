@@ -130,12 +130,17 @@ def _read_items_one_by_one(
     papers: list[yaml.Node] = []
     overrides: list[yaml.Node] = []
     item_failed = False
-    for section, start, chunk in _item_chunks(text.splitlines(keepends=True)):
+    lines = text.splitlines(keepends=True)
+    anchors = _curator_sections(lines)
+    for section, start, chunk in _item_chunks(lines):
         node, item_error = _compose(chunk)
+        if item_error is not None and anchors and (with_anchors := _item_with_anchors(anchors, chunk)) is not None:
+            node, item_error = with_anchors, None  # it uses an anchor (`<<: *common`) of a section of the curator's
         if item_error is not None:
             item_failed = True
             source = Source(path, start + 1)  # the item's own line: its error may show only at its end
-            detail = f"{item_error.problem} (line {start + item_error.line + 1})"
+            hint = _QUOTE_HINT if "'?'" in item_error.problem else ""
+            detail = f"{item_error.problem} (line {start + item_error.line + 1}){hint}"
             if section == "papers":
                 rejects.add(source, f"invalid YAML in this curated paper, skipped: {detail}")
             else:
@@ -146,6 +151,34 @@ def _read_items_one_by_one(
     if not item_failed:  # the error lies outside the items: report it as found
         problems.append(Problem(Source(path, error.line + 1), f"invalid YAML: {error.problem}", Severity.ERROR))
     return papers, overrides
+
+
+# In a one-line mapping (`links: {Video: https://…?v=1}`) YAML reads `?` as its own syntax.
+_QUOTE_HINT = "; a URL with `?` inside `{ }` must be quoted"
+
+
+def _curator_sections(lines: list[str]) -> str:
+    """The text of the file's own sections (`x-common: &common …`), whose anchors its items
+    may use: read with each item, so that a syntax error elsewhere does not cost them."""
+    kept: list[str] = []
+    inside = False
+    for line in lines:
+        if top := _TOP_KEY.match(line):
+            inside = top[1].strip().startswith(("_", "x-"))
+        if inside:
+            kept.append(line)
+    return "".join(kept)
+
+
+def _item_with_anchors(anchors: str, chunk: str) -> yaml.Node | None:
+    """An item read after the curator's sections, its lines as in the chunk; None if that
+    fails too (the item's own error is then the one to report)."""
+    node, error = _compose(f"{anchors}\n_item:\n{chunk}")
+    if error is not None or not isinstance(node, yaml.MappingNode):
+        return None
+    item = node.value[-1][1]
+    _shift_lines(item, -(anchors.count("\n") + 2))
+    return item
 
 
 def _shift_lines(root: yaml.Node, offset: int) -> None:
