@@ -574,3 +574,16 @@ def test_a_header_run_together_with_the_listing_date_still_gives_its_year() -> N
 def test_a_number_for_a_title_keeps_its_paper() -> None:
     result = read_dump(dump(*PAPER_ONE, "", "• 3 authors", "·", "Jun 16, 2020", "", "2048", "", OTHER_ABSTRACT, "", "• 2 authors", "·", "Mar 13"))
     assert [r.title for r in result.records] == ["Paper One", "2048"] and not result.problems and not result.rejected
+
+
+def test_a_paper_with_no_date_under_a_listing_with_a_year_takes_that_year() -> None:
+    text = "Jun 14, 2024\n\nA Paper On Suction Grasping\n\nWe propose a suction grasping method for bins.\n\nAnother Paper On Legs\n\nWe present a legged controller.\n\n  • 2 authors\n·\nJun 12\n"
+    records, problems = read_dailypapers("d.txt", text, None)
+    assert [(r.year, r.month, r.day, r.year_from_reference) for r in records] == [(2024, None, None, True), (2024, 6, 12, True)]
+    assert problems == []
+
+
+def test_an_upvote_count_on_its_own_line_after_the_date_is_read() -> None:
+    text = "A Paper On Suction Grasping\n\nWe propose a suction grasping method for bins.\n\n  • 3 authors\n·\nJun 13, 2024\n1.2k\n"
+    records, problems = read_dailypapers("d.txt", text, None)
+    assert [(r.year, r.upvotes) for r in records] == [(2024, 1200)] and problems == []

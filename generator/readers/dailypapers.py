@@ -18,7 +18,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.links import is_a_paper
 from generator.models import Problem, Record, Source, SourceKind
@@ -200,6 +200,8 @@ def parse_meta(block: Block, path: str, problems: list[Problem]) -> Meta:
                 author_count = int(m[1].replace(",", ""))
             elif (parsed := parse_date(part)) is not None:
                 date = parsed
+            elif date is not None and date.upvotes is None and _COUNT.fullmatch(part):
+                date = replace(date, upvotes=_upvotes(part))  # the count on a line of its own, after the date
             elif any(pattern.match(part) for pattern in _DATES):
                 problems.append(Problem(Source(path, block.line + offset), f"{part[:40]!r} is no day of the calendar (no such day in that month); the paper is undated"))
             elif not organization and part == line and not (author_count or date):
@@ -438,9 +440,12 @@ def _is_listing_date(block: Block) -> bool:
 
 def _year_of(date: ListingDate | None, listed: ListingDate | None, reference_year: int | None) -> int | None:
     """A paper's year: its own; else the listing's, or the year before for a date after the
-    listing's (`Dec 30` in a listing of `Jan 2, 2024`); else `reference_year`."""
-    if date is None or date.year is not None:
-        return date.year if date else None
+    listing's (`Dec 30` in a listing of `Jan 2, 2024`); else `reference_year`. A paper
+    with no date at all under a listing that gives its year was listed that year."""
+    if date is None:  # listed that day: the listing's year is the paper's
+        return listed.year if listed is not None else None
+    if date.year is not None:
+        return date.year
     if listed is not None and listed.year is not None:
         return listed.year - ((date.month, date.day) > (listed.month, listed.day))
     return reference_year
@@ -467,7 +472,7 @@ def _record(path: str, title_block: Block, abstract_text: str, meta: Meta, year:
         year=year,
         month=date.month if date else None,
         day=date.day if date else None,
-        year_from_reference=date is not None and date.year is None and year is not None,
+        year_from_reference=year is not None and (date is None or date.year is None),  # not the paper's own
         upvotes=date.upvotes if date else None,
         urls=urls,
     )
