@@ -52,8 +52,9 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   starts a line with `@`, or (outside verbatim fields such as `url` and `doi`) holds what
   pdflatex rejects in text (a raw `& # %`, `_`/`^` outside math or `\\url{…}`, an unclosed `$`) falls
   back to the escaped decoded text: one user's typo must not break the whole downloadable
-  file. `file` fields (local attachment paths) and fields whose name is no BibTeX name
-  (the reader reports them) are dropped; a `key` field is added when the
+  file. Reference managers' bookkeeping (`PRIVATE_FIELDS`: local attachment paths, private
+  notes such as `annote`/`annotation`/`comment`, Mendeley's `mendeley-*` folders and tags)
+  and fields whose name is no BibTeX name (the reader reports them) are dropped; a `key` field is added when the
   entry has no author, editor or key, so that BibTeX can sort it, `journal` when only a
   biblatex `journaltitle` gave it, and `year` (and `month`) when only a biblatex `date` did.
 """
@@ -81,11 +82,31 @@ from generator.text import proper_names
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Fields of a user's entry that are never published: reference managers' bookkeeping, which
 # holds local paths (Zotero's and JabRef's `file`, BibDesk's `bdsk-file-1`, which encodes
-# one), the user's name (JabRef's `owner`), private notes (`annote`) and reading state.
+# one), the user's name (JabRef's `owner`), private notes (`annote`, biblatex's
+# `annotation` that Better BibTeX writes, JabRef's `comment` and per-user `comment-jdoe`),
+# Mendeley's folders and tags (`mendeley-groups`, `mendeley-tags`) and reading state.
+# `note` is public: styles print it.
 PRIVATE_FIELDS = frozenset(
-    {"file", "local-url", "owner", "timestamp", "annote", "mendeley-tags", "groups", "readstatus", "priority", "ranking", "date-added", "date-modified"}
+    {
+        "file",
+        "local-url",
+        "owner",
+        "timestamp",
+        "annote",
+        "annotation",
+        "comment",
+        "groups",
+        "readstatus",
+        "priority",
+        "ranking",
+        "relevance",
+        "qualityassured",
+        "printed",
+        "date-added",
+        "date-modified",
+    }
 )
-PRIVATE_PREFIXES = ("bdsk-file-",)
+PRIVATE_PREFIXES = ("bdsk-file-", "mendeley-", "comment-")
 # Fields styles print verbatim (with \url, \doi) or not at all: raw `_ % # &` belong there.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "pdf", "isbn", "issn", "urldate", "date", "eprinttype", "archiveprefix", "primaryclass"})
 

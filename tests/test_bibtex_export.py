@@ -115,10 +115,22 @@ def test_user_entry_is_written_back_as_written() -> None:
 
 
 def test_reference_manager_bookkeeping_is_never_published() -> None:
-    private = (("owner", "jdoe"), ("timestamp", "2024.01.02"), ("annote", "my notes"), ("Bdsk-File-1", "YnBsaXN0"), ("mendeley-tags", "toread"))
-    paper = make_paper("GPTQ", key="k", bibtex_key="k", bibtex_type="article", bibtex_fields=(("title", "GPTQ"), *private))
+    private = (
+        ("owner", "jdoe"),
+        ("timestamp", "2024.01.02"),
+        ("annote", "my notes"),
+        ("Bdsk-File-1", "YnBsaXN0"),
+        ("mendeley-tags", "toread"),
+        ("annotation", "Private note: do not share"),  # Better BibTeX (biblatex's annote)
+        ("mendeley-groups", "Thesis/Rejected"),
+        ("comment", "JabRef comment"),
+        ("comment-jdoe", "JabRef per-user comment"),
+    )
+    fields = (("title", "GPTQ"), ("note", "Oral presentation"), *private)
+    paper = make_paper("GPTQ", key="k", bibtex_key="k", bibtex_type="article", bibtex_fields=fields)
     text = bibtex_entry(paper)
     assert "GPTQ" in text and not any(value in text for _, value in private)
+    assert "note = {Oral presentation}" in text  # printed by styles: public
 
 
 def test_user_entry_keeps_its_latex_but_not_raw_non_ascii() -> None:
