@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.models import Record, Severity, SourceKind
-from generator.readers.bibtex import read_bibtex, read_entries
+from generator.readers.bibtex import read_bibtex, read_entries, with_crossref, with_xdata
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "quirks.bib"
 
@@ -499,3 +499,42 @@ def test_an_author_list_ending_in_et_al_means_more_authors_as_others_does() -> N
 def test_bibdesk_links_are_the_papers_links() -> None:
     record = only("@article{Kingma:2015aa, title = {Adam}, year = 2015, bdsk-url-1 = {https://arxiv.org/abs/1412.6980}}")
     assert record.urls == ("https://arxiv.org/abs/1412.6980",) and record.arxiv_id == "1412.6980"
+
+
+KEYLESS = """@article{,
+  title = {An Entry Exported Without A Citation Key},
+  author = {Nokey, Nina},
+  year = {2020},
+}
+
+@article{smith2020gradient,
+  title = {Gradient Compression},
+  author = {Smith, Alice},
+  journal = {JMLR},
+  year = {2020},
+}
+
+@book{jones2019handbook,
+  title = {Handbook of Efficient Training},
+  editor = {Jones, Ed},
+  year = {2019},
+}
+"""
+
+
+def test_an_entry_without_a_key_lends_its_fields_to_no_other_entry_and_is_reported() -> None:
+    records, problems = read_bibtex("refs.bib", KEYLESS)
+    by_key = {r.bibtex_key: r for r in records}
+    assert sorted(by_key) == ["", "jones2019handbook", "smith2020gradient"]
+    assert "booktitle" not in dict(by_key["smith2020gradient"].bibtex_fields)
+    assert by_key["jones2019handbook"].authors == () and "author" not in dict(by_key["jones2019handbook"].bibtex_fields)
+    [problem] = problems
+    assert (str(problem.source), problem.severity) == ("refs.bib:1", Severity.WARNING)
+    assert "has no key" in problem.message and "'nokey2020entry'" in problem.message
+
+
+def test_an_absent_crossref_or_xdata_is_never_looked_up() -> None:
+    keyless = {"": {"title": "Keyless", "author": "Nokey, Nina", "booktitle": "B"}}
+    own = {"title": "Own"}
+    assert with_crossref(own, keyless) == own and with_crossref(own | {"crossref": " "}, keyless) == own | {"crossref": " "}
+    assert with_xdata(own, keyless) == own and with_xdata(own | {"xdata": ","}, keyless) == own | {"xdata": ","}

@@ -23,6 +23,7 @@ from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
 from pylatexenc.macrospec import MacroSpec
 
+from generator.keys import base_key
 from generator.models import Problem, Record, Severity, Source, SourceKind
 from generator.normalize import (
     SUPERSCRIPTS,
@@ -118,7 +119,8 @@ def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: 
     own_fields = [resolved_fields(entry, macros) for entry in entries]
     fields_by_key: dict[str, dict[str, str]] = {}
     for entry, fields in zip(entries, own_fields):
-        fields_by_key.setdefault(entry.key.lower(), fields)  # the first of duplicate keys
+        if entry.key.strip():  # a keyless entry (`@article{,`) is nobody's crossref or xdata
+            fields_by_key.setdefault(entry.key.lower(), fields)  # the first of duplicate keys
     containers = {fields["crossref"].strip().lower() for fields in own_fields if fields.get("crossref")}
     records = []
     for entry, fields in zip(entries, own_fields):
@@ -142,7 +144,17 @@ def _records(path: str, entries: list[Entry], macros: dict[str, str], problems: 
             records.append(entry_to_record(entry, fields, source))
         except Exception as error:  # one odd entry must not stop the file; report it instead
             rejects.add(source, f"entry {entry.key!r} could not be read ({type(error).__name__}: {error}); skipped")
+            continue
+        if not entry.key.strip():
+            problems.append(Problem(source, keyless_message(records[-1])))
     return records
+
+
+def keyless_message(record: Record) -> str:
+    """What a curator needs about an entry exported without a key (`@article{,`): BibTeX
+    rejects it, and the site gives it a key of its own, which their document must cite."""
+    key = base_key(record)  # type: ignore[arg-type]  # reads only title, year and authors
+    return f"entry {record.title[:60]!r} has no key; cite it as {key!r} (made from its author, year and title; a letter is added if another paper has that key)"
 
 
 def _unreadable_values(entry: Entry, path: str, macros: dict[str, str]) -> list[Problem]:
@@ -419,14 +431,15 @@ def resolved_fields(entry: Entry, macros: dict[str, str]) -> dict[str, str]:
 def with_xdata(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> dict[str, str]:
     """The fields of the biblatex @xdata entries that `xdata` names, where the entry lacks them."""
     inherited: dict[str, str] = {}
-    for key in fields.get("xdata", "").split(","):
-        for name, value in by_key.get(key.strip().lower(), {}).items():
+    for key in filter(None, (key.strip().lower() for key in fields.get("xdata", "").split(","))):
+        for name, value in by_key.get(key, {}).items():
             inherited.setdefault(name, value)
     return {name: value for name, value in fields.items() if name != "xdata"} | {n: v for n, v in inherited.items() if n not in fields} if inherited else fields
 
 
 def with_crossref(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> dict[str, str]:
-    parent = by_key.get(fields.get("crossref", "").strip().lower())
+    parent_key = fields.get("crossref", "").strip().lower()
+    parent = by_key.get(parent_key) if parent_key else None  # no crossref is never looked up
     if not parent:
         return fields
     inherited = {name: parent[name] for name in _INHERITED_FROM_CROSSREF if name in parent and name not in fields}
