@@ -538,3 +538,29 @@ def test_an_absent_crossref_or_xdata_is_never_looked_up() -> None:
     own = {"title": "Own"}
     assert with_crossref(own, keyless) == own and with_crossref(own | {"crossref": " "}, keyless) == own | {"crossref": " "}
     assert with_xdata(own, keyless) == own and with_xdata(own | {"xdata": ","}, keyless) == own | {"xdata": ","}
+
+
+CLASSIC_MAC = "% Exported by BibDesk\r@article{good1,\r  title = {One},\r  year = {2020},\r}\r\r@article{notitle,\r  year = {2020},\r}\r@article{good2,\r  title = {Two},\r  year = {2021},\r  year = {2022},\r}\r"
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
+def test_line_endings_of_any_system_read_alike_with_their_line_numbers(newline: str) -> None:
+    result = read_entries("refs.bib", CLASSIC_MAC.replace("\r", newline))
+    assert [(r.bibtex_key, r.source.line) for r in result.records] == [("good1", 2), ("good2", 10)]
+    assert [(p.source.line, p.severity.value) for p in result.problems] == [(7, "error"), (13, "warning")]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("% @article{a, title={T}}\n", 1), ("Exported.\n\n% @book(b,\n%  title={T})\n", 3), ("@comment{x}\n%@ARTICLE {c,\n", 2)],
+    ids=["commented-out", "parenthesised", "uppercase"],
+)
+def test_entry_openings_that_give_no_entry_and_no_error_are_reported(text: str, line: int) -> None:
+    result = read_entries("refs.bib", text)
+    assert [(p.source.line, p.severity.value) for p in result.problems] == [(line, "warning")]
+    assert "no BibTeX entry read" in result.problems[0].message
+
+
+@pytest.mark.parametrize("text", ["", "@string{acl = {ACL}}\n", "@comment{jabref-meta: databaseType:bibtex;}\n", "@preamble{\"x\"}\n"])
+def test_a_file_without_entry_openings_is_not_reported(text: str) -> None:
+    assert read_entries("refs.bib", text).problems == []

@@ -68,6 +68,7 @@ def read_entries(path: str, text: str) -> FileRead:
     is rejected (broken syntax, no title) with one error at its line."""
     problems: list[Problem] = []
     rejects = Rejects()
+    text = unix_newlines(text)
     try:
         library = bibtexparser.parse_string(strip_comments(text), parse_stack=[])
     except Exception as error:  # a bibtexparser bug must not stop the build; say where
@@ -105,9 +106,35 @@ def read_entries(path: str, text: str) -> FileRead:
         entry.fields, missing_commas = split_missing_commas(entry, path)
         problems += missing_commas + _repeated_fields(entry, path) + _unreadable_values(entry, path, macros)
     records = _records(path, entries, macros, problems, rejects)
-    if not records and not rejects and not entries and text.strip() and "@" not in text:
-        problems.append(Problem(Source(path, 1), "no BibTeX entries found"))
+    if not entries and not rejects and not any(problem.severity == Severity.ERROR for problem in problems):
+        problems += nothing_read(path, text)
     return FileRead(records, sorted(problems + rejects.problems, key=lambda p: p.source), len(rejects))
+
+
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def unix_newlines(text: str) -> str:
+    """`\r\n` (Windows) and a lone `\r` (classic Mac OS, BibDesk) as `\n`: bibtexparser and
+    `%` comments end lines only at `\n`, so in a `\r` file a first comment would swallow
+    every entry. Each break stays one line, as editors and `grep -n` count them."""
+    return _LINE_BREAK.sub("\n", text) if "\r" in text else text
+
+
+_ENTRY_OPENING = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
+
+
+def nothing_read(path: str, text: str) -> list[Problem]:
+    """A warning for a file that gave no entry and no error: text that is no BibTeX, or
+    entry openings (`@article{`) that yielded nothing (commented out, or swallowed by
+    something the reader got wrong): its papers would vanish without a word."""
+    if not text.strip():
+        return []
+    opening = next((match for match in _ENTRY_OPENING.finditer(text) if match[1].lower() not in _NOT_ENTRIES), None)
+    if opening is None:
+        return [] if "@" in text else [Problem(Source(path, 1), "no BibTeX entries found")]
+    line = text.count("\n", 0, opening.start()) + 1
+    return [Problem(Source(path, line), f"no BibTeX entry read, though the file has `{opening[0]}` here (inside a `%` comment?)")]
 
 
 def read_bibtex(path: str, text: str) -> tuple[list[Record], list[Problem]]:
