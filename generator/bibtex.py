@@ -516,7 +516,7 @@ def latex_char(char: str) -> str:
         return _wrap(_PREFERRED[char])
     encoded = _pylatexenc(char)
     if encoded is not None and _compiles(encoded):
-        return _wrap(encoded)
+        return _wrap(_dotted_i(encoded))
     stacked = _stacked_accents(char)
     if stacked is not None and _compiles(stacked):
         return _wrap(stacked)
@@ -529,7 +529,6 @@ _ACCENTS = {
     "\u0307": "\\.", "\u0308": '\\"', "\u030a": "\\r", "\u030b": "\\H", "\u030c": "\\v", "\u0323": "\\d",
     "\u0327": "\\c", "\u0331": "\\b",
 }  # fmt: skip
-_ABOVE = 230  # the combining class of marks above a letter, which replace the dot of an i
 
 
 def _stacked_accents(char: str) -> str | None:
@@ -538,10 +537,21 @@ def _stacked_accents(char: str) -> str | None:
     base, *marks = unicodedata.normalize("NFD", char)
     if not marks or not (base.isascii() and base.isalpha()) or any(mark not in _ACCENTS for mark in marks):
         return None
-    encoded = "\\i" if base == "i" and any(unicodedata.combining(mark) == _ABOVE for mark in marks) else base
+    encoded = base  # `i`, never `\\i`, under an accent: see `_dotted_i`
     for mark in marks:
         encoded = f"{_ACCENTS[mark]}{{{encoded}}}"
     return encoded
+
+
+# pylatexenc accents a dotless i (`\'\i`), as plain TeX needs. biber reads that as `ı` and a
+# combining accent, which pdflatex then rejects ("Unicode character ́"). biber reads `\'i` as
+# `í`, and LaTeX's OT1 and T1 encodings drop the dot under `\' \` \^ \"` themselves.
+_ACCENTED_DOTLESS_I = re.compile(r"(\\[`'^\"~=.uvH]\{?)\\i(?![A-Za-z])")
+
+
+def _dotted_i(encoded: str) -> str:
+    """`\\'\\i` → `\\'i`, `\\v{\\i}` → `\\v{i}`."""
+    return _ACCENTED_DOTLESS_I.sub(r"\1i", encoded)
 
 
 def _pylatexenc(char: str) -> str | None:

@@ -378,8 +378,14 @@ def test_any_text_as_a_title_parses_back(titles: list[str], authors: list[str]) 
 
 
 def test_letters_with_stacked_accents_nest_their_accent_commands() -> None:
-    assert latex_text("Nguyễn Thị Bích") == "Nguy{\\~{\\^{e}}}n Th{\\d{i}} B{\\'\\i}ch"
+    assert latex_text("Nguyễn Thị Bích") == "Nguy{\\~{\\^{e}}}n Th{\\d{i}} B{\\'i}ch"
     assert latex_text("Phạm Đức Việt") == latex_text("Phạm") + " " + latex_text("Đức") + " Vi{\\^{\\d{e}}}t"
+
+
+def test_an_accented_i_keeps_its_dot_for_biber() -> None:
+    # biber reads `\'\i` as a dotless ı and a combining accent, which pdflatex rejects.
+    assert latex_text("Martín, María, Naïve, Àìî, Pǐnyīn") == "Mart{\\'i}n, Mar{\\'i}a, Na{\\\"i}ve, {\\`A}{\\`i}{\\^i}, P{\\v{i}}ny{\\={i}}n"
+    assert latex_char("ı") == "{\\i}"  # the dotless letter itself stays
 
 
 def test_text_without_a_latex_form_is_kept_and_reported() -> None:
