@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.models import Record, Severity, SourceKind
-from generator.readers.bibtex import read_bibtex, read_entries, with_crossref, with_xdata
+from generator.readers.bibtex import people, read_bibtex, read_entries, with_crossref, with_xdata
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "quirks.bib"
 
@@ -148,6 +148,10 @@ AUTHOR_CASES = [
     ("A, B and \\'Alvarez, Jos\\'e", ("B A", "José Álvarez")),
     ("A, B AND \\v{S}koda, C and\n  \\c{C}elik, Ay\\c{s}e", ("B A", "C Škoda", "Ayşe Çelik")),
     ('A, B and \\AA{}ngstr\\"om, C and {\\c C}elik, D', ("B A", "C Ångström", "D Çelik")),
+    # The `~` of a tilde accent is no tie (a space), braced or not; a tie still is.
+    ("Mu\\~{n}oz, Carlos and Nguy\\~{\\^{e}}n, Van and Pe\\~na, Ana", ("Carlos Muñoz", "Van Nguyễn", "Ana Peña")),
+    ("Carlos Mu\\~{n}oz and Ana Ib\\'a\\~nez and Pe{\\~n}a, Ana", ("Carlos Muñoz", "Ana Ibáñez", "Ana Peña")),
+    ("Donald~E. Knuth", ("Donald E. Knuth",)),
 ]
 
 
@@ -155,6 +159,11 @@ AUTHOR_CASES = [
 def test_author_lists(author: str, expected: tuple[str, ...]) -> None:
     record = only(f"@article{{k, title={{T}}, author={{{author}}}, year=2020}}")
     assert record.authors == expected
+
+
+def test_name_parts_of_a_tilde_accented_name_for_csl_and_ris() -> None:
+    parts = people("Carlos Mu\\~{n}oz and Pe\\~na, Ana and Donald~E. Knuth")
+    assert parts == [{"family": "Muñoz", "given": "Carlos"}, {"family": "Peña", "given": "Ana"}, {"family": "Knuth", "given": "Donald E."}]
 
 
 def test_and_others_marks_the_author_list_as_truncated() -> None:

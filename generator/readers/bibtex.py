@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import bibtexparser
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.middlewares.names import NameParts, parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ImplicitComment, ParsingFailedBlock, String
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexWalker
@@ -595,8 +595,18 @@ def _latex_decoder() -> LatexNodes2Text:
 
 
 def person_name(raw: str) -> str:
-    parts = parse_single_name_into_parts(raw, strict=False)
+    parts = name_parts(raw)
     return clean_whitespace(latex_to_text(parts.merge_first_name_first))
+
+
+def name_parts(raw: str) -> NameParts:
+    """bibtexparser's first, von, last and jr parts of one name, with its tilde accents kept
+    whole: the splitter takes the `~` of `Mu\\~{n}oz` for a tie (a space), which gave the
+    family name "noz" to "Carlos Mu\\~{n}oz". A braced accent (`Mu{\\~{n}}oz`) is one letter."""
+    return parse_single_name_into_parts(_TILDE_ACCENT.sub(r"{\\~\1}", raw), strict=False)
+
+
+_TILDE_ACCENT = re.compile(r"\\~\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z])")  # `\~n`, `\~{n}`, `\~{\^{e}}`
 
 
 # bibtexparser 2.1's splitter steps over a `\` and the character after it before it looks
@@ -646,7 +656,7 @@ def people(value: str) -> list[dict[str, str]]:
 
 
 def person_parts(raw: str) -> dict[str, str]:
-    parts = parse_single_name_into_parts(raw, strict=False)
+    parts = name_parts(raw)
 
     def decoded(words: list[str]) -> str:
         return clean_whitespace(latex_to_text(" ".join(words)))
