@@ -54,7 +54,10 @@ reaches the writer. The policy, so that `pdflatex` + `bibtex` run clean with `pl
   back to the escaped decoded text: one user's typo must not break the whole downloadable
   file. Reference managers' bookkeeping (`PRIVATE_FIELDS`: local attachment paths, private
   notes such as `annote`/`annotation`/`comment`, Mendeley's `mendeley-*` folders and tags)
-  and fields whose name is no BibTeX name (the reader reports them) are dropped; a `key` field is added when the
+  and fields whose name is no BibTeX name (the reader reports them) are dropped. A name
+  list with names in biblatex's extended format (`family=Berg, given=Jan, prefix=van der`,
+  which Better BibLaTeX writes and BibTeX rejects: "Too many commas in name") has those names
+  written in BibTeX's form (`van der Berg, Jan`), which biber reads too; a `key` field is added when the
   entry has no author, editor or key, so that BibTeX can sort it, `journal` when only a
   biblatex `journaltitle` gave it, and `year` (and `month`) when only a biblatex `date` did.
 """
@@ -68,6 +71,7 @@ from functools import lru_cache
 
 import bibtexparser
 from bibtexparser.library import Library
+from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import unicode_to_latex
@@ -76,7 +80,7 @@ from generator.keys import STOPWORDS
 from generator.links import is_about_the_paper
 from generator.models import Paper, Problem, Severity
 from generator.normalize import clean_whitespace
-from generator.readers.bibtex import is_field_name, latex_to_text
+from generator.readers.bibtex import extended_name_parts, is_field_name, latex_to_text, split_authors
 from generator.text import proper_names
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -277,7 +281,7 @@ def _braced(value: str) -> str:
 def user_fields(paper: Paper) -> list[Field]:
     # The reader keeps only proper field names (and reports the rest); checked again here,
     # as one bad name breaks the whole file for BibTeX.
-    fields = [_user_field(name, value) for name, value in _with_key_aliases(paper) if is_published(name) and is_field_name(name)]
+    fields = [_user_field(name, _classic_names(name, value)) for name, value in _with_key_aliases(paper) if is_published(name) and is_field_name(name)]
     names = {name for name, _ in paper.bibtex_fields}
     # Additions BibTeX needs and the entry lacks: a sort key, the journal of a biblatex
     # `journaltitle`, and the year (and month) a biblatex `date` gave, which BibTeX styles
@@ -305,6 +309,30 @@ def _with_key_aliases(paper: Paper) -> list[tuple[str, str]]:
         return [*fields, ("ids", aliases)]
     fields[where] = ("ids", f"{fields[where][1]}, {aliases}")
     return fields
+
+
+# biblatex's name lists: Better BibLaTeX may write any of them in the extended name format.
+NAME_FIELDS = frozenset({"author", "editor", "bookauthor", "translator", "annotator", "commentator", "editora", "editorb", "editorc", "holder"})
+
+
+def _classic_names(field: str, value: str) -> str:
+    """A name list as written, unless it has names in biblatex's extended format (`family=Berg,
+    given=Jan, prefix=van der`), which BibTeX reads as one name with "too many commas": then
+    every such name in BibTeX's own form (`van der Berg, Jan`), which biber reads too."""
+    if field not in NAME_FIELDS or "=" not in value:
+        return value
+    names = split_authors(value)
+    parts = [extended_name_parts(name) for name in names]
+    if not any(parts):
+        return value
+    return " and ".join(classic_name(part) if part else name.strip() for name, part in zip(names, parts))
+
+
+def classic_name(parts: NameParts) -> str:
+    """`von Last, Jr, First`, each part braced if it has a comma of its own."""
+    von_last = " ".join([*parts.von, *parts.last])
+    pieces = [" ".join(words) for words in (parts.jr, parts.first)]
+    return ", ".join(_braced(piece) if "," in piece else piece for piece in (von_last, *pieces) if piece)
 
 
 def is_published(name: str) -> bool:

@@ -133,6 +133,17 @@ def test_reference_manager_bookkeeping_is_never_published() -> None:
     assert "note = {Oral presentation}" in text  # printed by styles: public
 
 
+BBT_NAMES = "family=Berg, given=Jan, prefix=van der, useprefix=false and family=Cruz, given=María José, prefix=de la, useprefix=true and Lovelace, Ada"
+
+
+def test_biblatex_extended_names_are_written_in_bibtex_form() -> None:
+    # BibTeX reads `family=Berg, given=Jan, prefix=van der` as one name: "Too many commas in name".
+    fields = (("title", "T"), ("author", BBT_NAMES), ("editor", "Doe, Jane and  Roe, R."), ("year", "2020"))
+    lines = bibtex_entry(make_paper("T", key="k", bibtex_type="article", bibtex_fields=fields)).splitlines()
+    assert "  author = {van der Berg, Jan and de la Cruz, Mar{\\'i}a Jos{\\'e} and Lovelace, Ada}," in lines
+    assert "  editor = {Doe, Jane and  Roe, R.}," in lines  # a classic list stays as written
+
+
 def test_user_entry_keeps_its_latex_but_not_raw_non_ascii() -> None:
     fields = (("title", "{\\'E}tudes on $\\alpha$ and ε with Müller"), ("author", "Müller, J{\\\"o}rg"), ("year", "2020"))
     paper = make_paper("x", key="etudes", bibtex_type="misc", bibtex_fields=fields)

@@ -135,6 +135,7 @@ def test_string_macros(text: str, venue: str) -> None:
     assert dict(record.bibtex_fields)["journal"] == venue
 
 
+BBT_NAMES = "family=Berg, given=Jan, prefix=van der, useprefix=false and family=Cruz, given=María José, prefix=de la, useprefix=true and Lovelace, Ada"
 AUTHOR_CASES = [
     ("Frantar, Elias and Dan Alistarh", ("Elias Frantar", "Dan Alistarh")),
     ("Brown, Tom B. and Mann, Benjamin and others", ("Tom B. Brown", "Benjamin Mann")),
@@ -152,6 +153,9 @@ AUTHOR_CASES = [
     ("Mu\\~{n}oz, Carlos and Nguy\\~{\\^{e}}n, Van and Pe\\~na, Ana", ("Carlos Muñoz", "Van Nguyễn", "Ana Peña")),
     ("Carlos Mu\\~{n}oz and Ana Ib\\'a\\~nez and Pe{\\~n}a, Ana", ("Carlos Muñoz", "Ana Ibáñez", "Ana Peña")),
     ("Donald~E. Knuth", ("Donald E. Knuth",)),
+    # biblatex's extended name format, as Zotero's Better BibLaTeX writes names with particles.
+    (BBT_NAMES, ("Jan van der Berg", "María José de la Cruz", "Ada Lovelace")),
+    ("given={Ann, Jr.}, family={{Doe Labs}}, suffix=III", ("Ann, Jr. Doe Labs III",)),
 ]
 
 
@@ -164,6 +168,14 @@ def test_author_lists(author: str, expected: tuple[str, ...]) -> None:
 def test_name_parts_of_a_tilde_accented_name_for_csl_and_ris() -> None:
     parts = people("Carlos Mu\\~{n}oz and Pe\\~na, Ana and Donald~E. Knuth")
     assert parts == [{"family": "Muñoz", "given": "Carlos"}, {"family": "Peña", "given": "Ana"}, {"family": "Knuth", "given": "Donald E."}]
+
+
+def test_name_parts_of_biblatex_extended_names_for_csl_and_ris() -> None:
+    assert people(BBT_NAMES) == [
+        {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"},
+        {"family": "Cruz", "given": "María José", "non-dropping-particle": "de la"},
+        {"family": "Lovelace", "given": "Ada"},
+    ]
 
 
 def test_and_others_marks_the_author_list_as_truncated() -> None:

@@ -254,6 +254,28 @@ def test_a_bracket_in_an_author_name_keeps_natbib_labels_whole(tmp_path: Path) -
     assert_clean(run)
 
 
+def extended_names_paper() -> Paper:
+    """A Better BibLaTeX entry whose names with particles are in biblatex's extended format."""
+    names = "family=Berg, given=Jan, prefix=van der, useprefix=false and family=Cruz, given=María José, prefix=de la, useprefix=true and Lovelace, Ada"
+    fields = (("title", "Particles"), ("author", names), ("journaltitle", "Revista"), ("date", "2021"))
+    return make_paper("Particles", key="bbt2021", year=2021, bibtex_type="article", bibtex_fields=fields)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_biblatex_extended_names_compile_with_bibtex(tmp_path: Path, style: str) -> None:
+    # Written as is, BibTeX says "Too many commas in name" and prints the parts' labels.
+    run = compile_bibliography(tmp_path, bibtex_file([extended_names_paper()]), style, ["bbt2021"])
+    assert_clean(run)
+    assert "Berg" in run.bbl and "family" not in run.bbl
+
+
+def test_biblatex_extended_names_compile_with_biber(tmp_path: Path) -> None:
+    run = compile_biblatex(tmp_path, bibtex_file([extended_names_paper()]))
+    assert [line for line in run.blg.splitlines() if "ERROR" in line or "WARN" in line] == []
+    assert [line for line in run.log.splitlines() if re.search(r"^!|Warning|Missing character", line)] == []
+    assert "family={Berg}" in run.bbl and "prefix={van\\bibnamedelima der}" in run.bbl and "given={María\\bibnamedelima José}" in run.bbl
+
+
 def accented_i_papers() -> list[Paper]:
     """í, ï, ì, î in names and titles, in an entry made from a listing and in a user's own."""
     fields = (("title", "Naïve Bayes in Málaga"), ("author", "Martín, María and García, Raúl"), ("journal", "Revista"), ("year", "2020"))

@@ -602,8 +602,52 @@ def person_name(raw: str) -> str:
 def name_parts(raw: str) -> NameParts:
     """bibtexparser's first, von, last and jr parts of one name, with its tilde accents kept
     whole: the splitter takes the `~` of `Mu\\~{n}oz` for a tie (a space), which gave the
-    family name "noz" to "Carlos Mu\\~{n}oz". A braced accent (`Mu{\\~{n}}oz`) is one letter."""
-    return parse_single_name_into_parts(_TILDE_ACCENT.sub(r"{\\~\1}", raw), strict=False)
+    family name "noz" to "Carlos Mu\\~{n}oz". A braced accent (`Mu{\\~{n}}oz`) is one letter.
+    A name in biblatex's extended format has its parts named already."""
+    return extended_name_parts(raw) or parse_single_name_into_parts(_TILDE_ACCENT.sub(r"{\\~\1}", raw), strict=False)
+
+
+_EXTENDED_NAME = re.compile(r"\s*(?:family|given|prefix|suffix)\s*=", re.I)
+
+
+def extended_name_parts(raw: str) -> NameParts | None:
+    """The parts of a name in biblatex's extended format, which Zotero's Better BibLaTeX
+    writes for names with a particle: `family=Berg, given=Jan, prefix=van der,
+    useprefix=false`. None for a classic name (bibtexparser knows no such format).
+    `useprefix` and the `-i` initials only steer biblatex's sorting and abbreviating."""
+    if not _EXTENDED_NAME.match(raw):
+        return None
+    named: dict[str, str] = {}
+    for item in brace_level_split(raw, ","):
+        key, equals, value = item.partition("=")
+        if not equals:
+            return None  # a classic name that starts oddly, such as `given = Smith, John`
+        named.setdefault(key.strip().lower(), _unbraced(value.strip()))
+    family = named.get("family", "")
+    return NameParts(named.get("given", "").split(), named.get("prefix", "").split(), [family] if family else [], named.get("suffix", "").split())
+
+
+def brace_level_split(text: str, separator: str) -> list[str]:
+    """`text` cut at each `separator` outside braces."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    return [*parts, text[start:]]
+
+
+def _unbraced(value: str) -> str:
+    """`{María José}` → `María José`: the braces (or quotes) around a whole value, not `{A}{B}`."""
+    if len(value) >= 2 and value[0] + value[-1] == '""':
+        return value[1:-1]
+    depth = 0
+    for index, char in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return value[1:-1] if index == len(value) - 1 and value[0] == "{" else value
+    return value
 
 
 _TILDE_ACCENT = re.compile(r"\\~\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z])")  # `\~n`, `\~{n}`, `\~{\^{e}}`
