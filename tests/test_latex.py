@@ -73,13 +73,7 @@ def compile_bibliography(directory: Path, bib: str, style: str, keys: list[str],
     if trace_glyphs:
         body = "\\showboxdepth=100 \\showboxbreadth=100000 \\tracingoutput=1\n" + body
     (directory / "doc.tex").write_text(_document(body, preamble), encoding="utf-8")
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
-    _run(latex, directory)
-    _run(["bibtex", "doc"], directory)
-    _run(latex, directory)
-    _run(latex, directory)
-    read = lambda name: (directory / name).read_text(encoding="utf-8", errors="replace")  # noqa: E731
-    return TexRun(log=read("doc.log"), blg=read("doc.blg"), bbl=read("doc.bbl"))
+    return _typeset(directory, "bibtex")
 
 
 def compile_biblatex(directory: Path, bib: str) -> TexRun:
@@ -91,9 +85,14 @@ def compile_biblatex(directory: Path, bib: str) -> TexRun:
     (directory / "references.bib").write_text(bib, encoding="utf-8")
     body = "\\nocite{*}\n\\printbibliography"
     (directory / "doc.tex").write_text(_document(body, "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{references.bib}"), encoding="utf-8")
+    return _typeset(directory, "biber")
+
+
+def _typeset(directory: Path, bibliography_tool: str) -> TexRun:
+    """pdflatex, the bibliography tool, then pdflatex twice, as a LaTeX user runs them."""
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     _run(latex, directory)
-    _run(["biber", "doc"], directory)
+    _run([bibliography_tool, "doc"], directory)
     _run(latex, directory)
     _run(latex, directory)
     read = lambda name: (directory / name).read_text(encoding="utf-8", errors="replace")  # noqa: E731
