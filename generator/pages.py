@@ -60,14 +60,14 @@ def find_links(paper: Paper) -> list[tuple[str, str]]:
     if doi and arxiv and destination(doi[0][1]) == destination(arxiv[0][1]):
         doi = []  # arXiv's own DOI: the arXiv link says where it leads
     own = [(labels.get(url) or link_label(safe), safe) for url in paper.urls if (safe := safe_url(url))]
-    own = distinct(doi + arxiv + own, url_of=lambda link: link[1])[: len(doi) + len(arxiv) + MAX_OWN_LINKS]
+    links = distinct(doi + arxiv + own, url_of=lambda link: link[1])[: len(doi) + len(arxiv) + MAX_OWN_LINKS]
     query = quote_plus(paper.title)
     searches = [
         ("arXiv search", f"https://arxiv.org/search/?query={query}&searchtype=title"),
         ("Semantic Scholar", f"https://www.semanticscholar.org/search?q={query}"),
         ("Google Scholar", f"https://scholar.google.com/scholar?q={query}"),
     ]
-    return own + ([] if paper.arxiv_id or paper.doi else searches)
+    return links + ([] if paper.arxiv_id or paper.doi else searches)
 
 
 def code_fence(text: str) -> str:
@@ -350,6 +350,7 @@ def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:
     nav += hand_written_pages(config)
     header = f"# Written by the generator: the review's name, navigation and search ({engine}); mkdocs.yml INHERITs it.\n"
     plugins = ["search"] if engine == "material" else []
-    # The review's title and description from review.yml (mkdocs.yml's own, if set, win).
-    named = {"site_name": html.escape(config.title), "site_description": config.description or DEFAULT_DESCRIPTION}
+    # The review's title and description from review.yml (mkdocs.yml's own, if set, win),
+    # escaped as the navigation's titles are: themes print them as they are.
+    named = {"site_name": html.escape(config.title), "site_description": html.escape(config.description or DEFAULT_DESCRIPTION)}
     return header + yaml.safe_dump({**named, "nav": nav, "plugins": plugins}, allow_unicode=True, sort_keys=False)
