@@ -97,6 +97,12 @@ class _Signature:
             frozenset(r.doi.lower() for r in records if r.doi and not r.doi.startswith(_ARXIV_DOI)),
         )
 
+    def another_first_author(self, other: _Signature) -> bool:
+        """Both name first authors, and none of one's is any of the other's."""
+        return bool(self.first_authors and other.first_authors) and all(
+            mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors
+        )
+
     def kept_apart(self, other: _Signature, by_title: bool) -> bool:
         """Whether two groups that share a title (`by_title`), or a DOI or arXiv id, are
         two papers all the same."""
@@ -107,10 +113,7 @@ class _Signature:
         less than half their words. Then the identifier is an export's mistake, such as a
         proceedings volume's DOI given for each of its papers (DETR and NeRF, one LNCS
         volume), rather than one paper retitled between preprint and print."""
-        another_author = bool(self.first_authors and other.first_authors) and all(
-            mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors
-        )
-        return another_author and all(_word_overlap(mine, theirs) < SAME_PAPER_WORDS for mine in self.title_words for theirs in other.title_words)
+        return self.another_first_author(other) and all(_word_overlap(mine, theirs) < SAME_PAPER_WORDS for mine in self.title_words for theirs in other.title_words)
 
     def clashes(self, other: _Signature) -> bool:
         """Two papers, not one: other arXiv ids, or another year with another first author
@@ -123,9 +126,7 @@ class _Signature:
             return True
         if not (self.years and other.years and self.years.isdisjoint(other.years)):
             return False
-        another_author = bool(self.first_authors and other.first_authors) and all(
-            mine.isdisjoint(theirs) for mine in self.first_authors for theirs in other.first_authors
-        )
+        another_author = self.another_first_author(other)
         another_doi = bool(self.dois and other.dois and self.dois.isdisjoint(other.dois))
         return another_author or another_doi
 

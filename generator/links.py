@@ -79,7 +79,7 @@ def destination(url: str) -> str:
     """Where a link leads, whatever its spelling: http or https, `www.`, a final slash, and
     for arXiv the abstract, the PDF, any version or its DOI (10.48550/arXiv.…) are one."""
     name = host(url)
-    on_arxiv = name.endswith("arxiv.org") or name == "doi.org"
+    on_arxiv = name in ("arxiv.org", "doi.org") or name.endswith(".arxiv.org")  # export.arxiv.org too
     if on_arxiv and (arxiv_id := find_arxiv_id(url.lower().replace("doi.org/10.48550/arxiv.", "arxiv.org/abs/"))):
         return f"arxiv:{arxiv_id}"
     try:

@@ -76,6 +76,7 @@ def test_a_place_is_linked_once_however_its_link_is_spelled() -> None:
         ("https://doi.org/10.48550/arXiv.2212.06817", "https://arxiv.org/abs/2212.06817", True),
         ("https://example.com/page?id=1", "https://example.com/page?id=2", False),
         ("https://github.com/arxiv/2212.06817", "https://arxiv.org/abs/2212.06817", False),  # not arXiv's
+        ("https://notarxiv.org/abs/2212.06817", "https://arxiv.org/abs/2212.06817", False),  # another host
         ("https://example.com/A", "https://example.com/a", False),  # paths are case-sensitive
     ],
 )
