@@ -80,7 +80,7 @@ from generator.keys import STOPWORDS
 from generator.links import is_about_the_paper
 from generator.models import Paper, Problem, Severity
 from generator.normalize import clean_whitespace
-from generator.readers.bibtex import extended_name_parts, is_field_name, latex_to_text, split_authors
+from generator.readers.bibtex import LINK_FIELDS, extended_name_parts, is_field_name, latex_to_text, split_authors, unsafe_tex
 from generator.text import proper_names
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -281,7 +281,11 @@ def _braced(value: str) -> str:
 def user_fields(paper: Paper) -> list[Field]:
     # The reader keeps only proper field names (and reports the rest); checked again here,
     # as one bad name breaks the whole file for BibTeX.
-    fields = [_user_field(name, _classic_names(name, value)) for name, value in _with_key_aliases(paper) if is_published(name) and is_field_name(name)]
+    fields = [
+        _user_field(name, _classic_names(name, value))
+        for name, value in _with_key_aliases(paper)
+        if is_published(name) and is_field_name(name) and not (name in LINK_FIELDS and unsafe_tex(name, value))
+    ]
     names = {name for name, _ in paper.bibtex_fields}
     # Additions BibTeX needs and the entry lacks: a sort key, the journal of a biblatex
     # `journaltitle`, and the year (and month) a biblatex `date` gave, which BibTeX styles
@@ -342,7 +346,7 @@ def is_published(name: str) -> bool:
 def _user_field(name: str, value: str) -> Field:
     if name == "month" and value.strip().lower() in MONTH_MACROS:
         return Field(name, value.strip().lower())  # the macro, as the user most likely wrote it
-    if is_safe_value(value) and (name in VERBATIM_FIELDS or is_valid_text_latex(value)):
+    if is_safe_value(value) and not unsafe_tex(name, value) and (name in VERBATIM_FIELDS or is_valid_text_latex(value)):
         return Field(name, _braced(encode_non_ascii(value)))
     # Not safe to write as is: the decoded text, escaped, is the best that can be said safely.
     decoded = latex_to_text(value)

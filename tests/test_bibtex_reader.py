@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.models import Record, Severity, SourceKind
-from generator.readers.bibtex import people, read_bibtex, read_entries, with_crossref, with_xdata
+from generator.readers.bibtex import people, read_bibtex, read_entries, unsafe_tex, with_crossref, with_xdata
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "quirks.bib"
 
@@ -376,8 +376,9 @@ URL_COMMAND_CASES = [
 
 @pytest.mark.parametrize(("fields", "urls"), URL_COMMAND_CASES)
 def test_links_in_url_commands_are_links(fields: str, urls: tuple[str, ...]) -> None:
-    record = only(f"@misc{{k, title={{T}}, {fields}}}")
+    [record], problems = read(f"@misc{{k, title={{T}}, {fields}}}")
     assert record.urls == urls
+    assert all("would act when the exported .bib is compiled" in problem for problem in problems)  # a `javascript:` link
 
 
 @pytest.mark.parametrize(("fields", "doi", "arxiv"), IDENTIFIER_CASES)
@@ -585,3 +586,50 @@ def test_entry_openings_that_give_no_entry_and_no_error_are_reported(text: str, 
 @pytest.mark.parametrize("text", ["", "@string{acl = {ACL}}\n", "@comment{jabref-meta: databaseType:bibtex;}\n", "@preamble{\"x\"}\n"])
 def test_a_file_without_entry_openings_is_not_reported(text: str) -> None:
     assert read_entries("refs.bib", text).problems == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("title", r"Training \input{/etc/hostname} Transformers"),
+        ("note", r"\immediate\write18{touch x}"),
+        ("note", r"\openout1=x.tex"),
+        ("title", r"A \def\x{y} trick"),
+        ("title", r"$x^^5cinput$"),
+        ("title", r"\csname input\endcsname{x}"),
+        ("howpublished", r"\href{javascript:alert(1)}{click}"),
+        ("howpublished", r"\url{ data:text/html,x}"),
+        ("url", "javascript:alert(1)"),
+        ("url", " JavaScript:alert(1)"),
+        ("pdf", "file:///etc/passwd"),
+    ],
+)
+def test_tex_that_would_act_when_compiled_is_found(name: str, value: str) -> None:
+    assert unsafe_tex(name, value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("title", r"The {\"O}ld \emph{Way} of $\alpha$-Things and \textbf{Bold} {\L}{\'o}d\'z"),
+        ("title", r"$\left( x \right)$ and \letterspace and \definition and \endash and \readout"),
+        ("howpublished", r"\url{https://example.org/a_b} and \href{http://x.org}{x} and \href{mailto:a@b.org}{mail}"),
+        ("note", r"NASA\@. and \LaTeX{} and \url{doi:10.1/x}"),
+        ("url", "https://example.org/x"),
+        ("url", "www.example.org"),
+        ("url", "HTTPS://Example.org/x"),
+        ("title", "Costs $5 and $10: the ^ sign"),
+    ],
+)
+def test_ordinary_tex_is_left_as_written(name: str, value: str) -> None:
+    assert unsafe_tex(name, value) == ""
+
+
+def test_each_field_that_would_act_when_compiled_gets_a_warning() -> None:
+    text = "@misc{evil,\n  title = {A \\input{x} B},\n  author = {Doe, Jane},\n  year = {2024},\n  url = {javascript:alert(1)}\n}\n"
+    records, problems = read(text)
+    assert len(records) == 1
+    assert problems == [
+        "refs.bib:2: warning: title of entry 'evil' has `\\input`, which would act when the exported .bib is compiled; written as plain text in the exports",
+        "refs.bib:5: warning: url of entry 'evil' has `javascript:`, which would act when the exported .bib is compiled; left out of the exports",
+    ]

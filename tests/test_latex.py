@@ -297,3 +297,29 @@ def test_an_accented_i_compiles_with_biber_and_biblatex(tmp_path: Path) -> None:
     assert [line for line in run.blg.splitlines() if "ERROR" in line or "WARN" in line] == []
     assert [line for line in run.log.splitlines() if re.search(r"^!|Warning|Missing character", line)] == []
     assert "Martín" in run.bbl and "Naïve" in run.bbl and "ı" not in run.bbl
+
+
+def hostile_tex_paper() -> Paper:
+    """A user's own entry whose fields would read and write files on the machine that
+    compiles the exported .bib, and link to script."""
+    fields = (
+        ("title", "Efficient \\input{secret} Training"),
+        ("author", "Doe, Jane"),
+        ("note", "\\immediate\\openout1=pwned.tex \\immediate\\write1{owned}\\immediate\\closeout1"),
+        ("howpublished", "\\href{javascript:alert(1)}{click}"),
+        ("url", "javascript:alert(1)"),
+        ("year", "2024"),
+    )
+    return make_paper("Efficient Training", key="doe2024", bibtex_type="misc", bibtex_fields=fields)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_tex_in_a_users_entry_neither_reads_nor_writes_files(tmp_path: Path, style: str) -> None:
+    # Read by `\input`, secret.tex would itself write leaked.tex: the file's existence proves it ran.
+    (tmp_path / "secret.tex").write_text("\\immediate\\openout2=leaked.tex \\immediate\\write2{x}\\immediate\\closeout2\n", encoding="utf-8")
+    run = compile_bibliography(tmp_path, bibtex_file([hostile_tex_paper()]), style, ["doe2024"])
+    assert_clean(run)
+    assert not (tmp_path / "leaked.tex").exists()
+    assert not (tmp_path / "pwned.tex").exists()
+    assert not re.search(r"\\(?:href|url)\{javascript", run.bbl)
+    assert "Efficient" in run.bbl and "owned" in run.bbl  # the text is still there, as text

@@ -104,7 +104,7 @@ def read_entries(path: str, text: str) -> FileRead:
     entries.sort(key=lambda entry: entry.start_line)
     for entry in entries:
         entry.fields, missing_commas = split_missing_commas(entry, path)
-        problems += missing_commas + _repeated_fields(entry, path) + _unreadable_values(entry, path, macros)
+        problems += missing_commas + _repeated_fields(entry, path) + _unreadable_values(entry, path, macros) + _unsafe_values(entry, path, macros)
     records = _records(path, entries, macros, problems, rejects)
     if not entries and not rejects and not any(problem.severity == Severity.ERROR for problem in problems):
         problems += nothing_read(path, text)
@@ -204,6 +204,58 @@ def _unreadable_values(entry: Entry, path: str, macros: dict[str, str]) -> list[
             problems.append(Problem(Source(path, line), f"year {value!r} of entry {entry.key!r} is no year; the paper is undated"))
         if name == "month" and parse_year_month({"month": value})[1] is None:
             problems.append(Problem(Source(path, line), f"month {value!r} of entry {entry.key!r} is no month; it is left out"))
+    return problems
+
+
+# TeX that reads or writes files, runs programs or changes how later text is read. A field
+# that uses it would act on the computer of whoever compiles an exported .bib or pastes an
+# entry: `\input{/etc/passwd}` prints the file, `\immediate\write18{…}` runs a command under
+# -shell-escape, `^^5c` spells a backslash. No bibliography field needs any of it.
+_UNSAFE_COMMANDS = (
+    # files
+    "input", "include", "InputIfFileExists", "IfFileExists", "endinput", "openin", "openout",
+    "read", "readline", "write", "immediate", "closein", "closeout", "newread", "newwrite",
+    "verbatiminput", "lstinputlisting", "includegraphics", "bibliography", "addbibresource",
+    # programs and PDF internals
+    "ShellEscape", "directlua", "latelua", "luaexec", "luadirect", "special", "pdfliteral",
+    "pdfobj", "pdfannot", "pdfstartlink", "pdffiledump", "pdfshellescape",
+    # definitions and how characters are read
+    "def", "edef", "gdef", "xdef", "let", "futurelet", "global", "newcommand", "renewcommand",
+    "providecommand", "DeclareRobustCommand", "DeclareTextCommand", "newenvironment",
+    "renewenvironment", "catcode", "lccode", "uccode", "mathcode", "csname", "expandafter",
+    "scantokens", "everypar", "everyeof", "everymath", "afterassignment", "aftergroup",
+    "makeatletter",
+    # the document and the run
+    "usepackage", "RequirePackage", "documentclass", "end", "stop", "dump", "batchmode",
+    "nonstopmode", "errorstopmode", "errmessage", "jobname",
+)
+_UNSAFE_TEX = re.compile(r"\\(?:" + "|".join(_UNSAFE_COMMANDS) + r")(?![A-Za-z])|\^\^")
+# A link to anything but the web: hyperref makes `\href{javascript:…}` a live link in a PDF.
+_NOT_WEB = r"(?!(?i:https?|ftp|mailto|doi|arxiv):)[A-Za-z][A-Za-z0-9+.-]*:"
+_UNSAFE_LINK = re.compile(r"\\(?:href|url)\s*\{\s*" + _NOT_WEB)
+LINK_FIELDS = frozenset({"url", "pdf"})  # fields biblatex and hyperref make into links
+
+
+def unsafe_tex(name: str, value: str) -> str:
+    """What in a field's value must not reach an exported .bib as written: a dangerous TeX
+    command, or a link that leads off the web (`javascript:`, `data:`, `file:`); '' if nothing."""
+    if name in LINK_FIELDS and (scheme := re.match(r"\s*" + _NOT_WEB, value)):
+        return scheme[0].strip()
+    found = _UNSAFE_TEX.search(value) or _UNSAFE_LINK.search(value)
+    return found[0] if found else ""
+
+
+def _unsafe_values(entry: Entry, path: str, macros: dict[str, str]) -> list[Problem]:
+    """A warning at each field `unsafe_tex` objects to: the exports write it as plain text
+    (a link field: leave it out), so the user should know their entry changed."""
+    problems = []
+    for field in entry.fields:
+        name = field.key.lower()
+        if found := unsafe_tex(name, resolve_value(str(field.value), macros)):
+            line = (field.start_line if field.start_line is not None else entry.start_line) + 1
+            change = "left out of" if name in LINK_FIELDS else "written as plain text in"
+            message = f"{name} of entry {entry.key!r} has `{found}`, which would act when the exported .bib is compiled; {change} the exports"
+            problems.append(Problem(Source(path, line), message))
     return problems
 
 
