@@ -15,15 +15,24 @@ from pylatexenc.latexwalker import get_default_latex_context_db
 
 # Zero-width and bidi-control characters: invisible, and able to reorder what a reader
 # sees (the "Trojan Source" trick), so they never reach a page. Blank-looking fillers go
-# too, and lone surrogates: no UTF-8 file can hold them (YAML's "\uD800" makes one).
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u115f\u1160\u180e\u3164\uffa0\ud800-\udfff]")
+# too, and lone surrogates: no UTF-8 file can hold them (YAML's "\uD800" makes one). The
+# zero-width (non-)joiners are spelling between two letters of a script that uses them
+# (Persian "می‌خواهم", emoji sequences), so only those beside a Latin letter, a space or
+# nothing go.
+_INVISIBLE = re.compile(
+    "[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u115f\u1160\u180e\u3164\uffa0\ud800-\udfff]"
+    "|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])"
+)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 # "10times", "512times512", "1.6-1.8times": PDF-to-text lost the × sign. A real word
 # ("sometimes") never has a digit right before "times".
 _TIMES = re.compile(r"(?<=\d)times(?![a-z])")
 # "componentsx2013such": an HTML entity (&#x2013;) that lost its "&#", between two words.
 _LOST_DASH = re.compile(r"(?<=[a-z])x(2013|2014)(?=[a-z])")
-_MATH = re.compile(r"(?<!\\)\$([^$]{1,80}?)(?<!\\)\$")  # `\$` is a dollar sign, not math
+# Inline math as Pandoc and Markdown readers find it: no space inside either dollar and no
+# digit right after the closing one, so prices ("costs $5 and $10") stay prices. `\$` is a
+# dollar sign, not math.
+_MATH = re.compile(r"(?<!\\)\$(?!\s)([^$]{1,80}?)(?<![\s\\])\$(?!\d)")
 _ESCAPED = re.compile(r"\\([%&#_$])")
 
 _SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
@@ -39,6 +48,12 @@ def clean_whitespace(text: str) -> str:
     if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
     return " ".join(text.split())  # str.split's whitespace is regex \s: the same collapse
+
+
+def without_controls(text: str) -> str:
+    """`text` with each control character a space, as `clean_whitespace` leaves it, but its
+    lines and spacing otherwise as they are (a user's raw LaTeX: a stray form feed stops pdflatex)."""
+    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 
 def _scripted(body: str, table: dict[str, str], marker: str) -> str:

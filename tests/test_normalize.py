@@ -38,6 +38,9 @@ DISPLAY_CASES = [
     # Zotero writes <sub>/<sup> as a script around a text font
     ("CO$_{\\textrm{2}}$ emissions", "CO₂ emissions"),
     ("E$^{\\textrm{2}}$GAN and x$^{\\mathrm{2}}$ and H$_{\\text{2}}$O and y$_{\\rm max}$", "E²GAN and x² and H₂O and y_(max)"),
+    # prices are no formula: no space may sit inside a formula's dollars, no digit follow it
+    ("Costs $5 and $10 per run", "Costs $5 and $10 per run"),
+    ("from $5-$10 per hour, or $5/$6, with $k$-means", "from $5-$10 per hour, or $5/$6, with k-means"),
     ("reduces memory by 30\\%", "reduces memory by 30%"),
     ("Q\\&A and C\\# and snake\\_case", "Q&A and C# and snake_case"),
     # Unicode that must survive untouched
@@ -54,6 +57,10 @@ DISPLAY_CASES = [
     ("safe\u202eevil\u202c text", "safeevil text"),
     ("iso\u2066late\u2069d", "isolated"),
     ("rtl\u200fmark", "rtlmark"),
+    ("pass\u200dword and \u200cjoin\u200d", "password and join"),
+    # joiners that spell: inside a Persian word, between emoji of one family
+    ("می\u200cخواهم", "می\u200cخواهم"),
+    ("\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0001f468\u200d\U0001f469\u200d\U0001f467"),
     ("bell\x07and\x1bescape", "bell and escape"),
 ]
 
