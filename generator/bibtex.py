@@ -79,7 +79,7 @@ from pylatexenc.latexencode import unicode_to_latex
 from generator.keys import STOPWORDS
 from generator.links import is_about_the_paper
 from generator.models import Paper, Problem, Severity
-from generator.normalize import clean_whitespace
+from generator.normalize import clean_whitespace, without_controls
 from generator.readers.bibtex import LINK_FIELDS, extended_name_parts, is_field_name, latex_to_text, split_authors, unsafe_tex
 from generator.text import proper_names
 
@@ -344,6 +344,7 @@ def is_published(name: str) -> bool:
 
 
 def _user_field(name: str, value: str) -> Field:
+    value = without_controls(value)
     if name == "month" and value.strip().lower() in MONTH_MACROS:
         return Field(name, value.strip().lower())  # the macro, as the user most likely wrote it
     if is_safe_value(value) and not unsafe_tex(name, value) and (name in VERBATIM_FIELDS or is_valid_text_latex(value)):

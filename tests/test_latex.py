@@ -323,3 +323,12 @@ def test_tex_in_a_users_entry_neither_reads_nor_writes_files(tmp_path: Path, sty
     assert not (tmp_path / "pwned.tex").exists()
     assert not re.search(r"\\(?:href|url)\{javascript", run.bbl)
     assert "Efficient" in run.bbl and "owned" in run.bbl  # the text is still there, as text
+
+
+def test_control_characters_in_a_users_entry_compile(tmp_path: Path) -> None:
+    # pdflatex stops at a raw form feed or vertical tab: "Unicode character U+000B not set up".
+    fields = (("title", "Form\x0cfeed and vertical\x0btab"), ("author", "Doe, Jane"), ("note", "a\x01b"), ("year", "2024"))
+    paper = make_paper("Form feed", key="ctl2024", bibtex_type="misc", bibtex_fields=fields)
+    run = compile_bibliography(tmp_path, bibtex_file([paper]), "plainnat", [paper.key])
+    assert_clean(run)
+    assert "vertical tab" in run.bbl
