@@ -327,6 +327,10 @@ def _home(
     output.add(f"{PAGES_DIR}/_title.md", f"# {inert(context['config'].title)}\n")
 
 
+def _tag_safe(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:
     """The explicit navigation and the search plugin, which mkdocs.yml pulls in with
     `INHERIT`. Listing every page by hand would need editing mkdocs.yml per topic; leaving
@@ -350,7 +354,9 @@ def nav_yaml(config: Config, topics: list[Topic], engine: str) -> str:
     nav += hand_written_pages(config)
     header = f"# Written by the generator: the review's name, navigation and search ({engine}); mkdocs.yml INHERITs it.\n"
     plugins = ["search"] if engine == "material" else []
-    # The review's title and description from review.yml (mkdocs.yml's own, if set, win),
-    # escaped as the navigation's titles are: themes print them as they are.
-    named = {"site_name": html.escape(config.title), "site_description": html.escape(config.description or DEFAULT_DESCRIPTION)}
+    # The review's title and description from review.yml (mkdocs.yml's own, if set, win).
+    # Material prints them as they are in text and attributes, but escapes the logo's
+    # tooltip itself: so only what could open a tag or end an attribute is escaped, and
+    # "R&D" reads "R&D" in the tooltip too.
+    named = {"site_name": _tag_safe(config.title), "site_description": _tag_safe(config.description or DEFAULT_DESCRIPTION)}
     return header + yaml.safe_dump({**named, "nav": nav, "plugins": plugins}, allow_unicode=True, sort_keys=False)
