@@ -151,10 +151,10 @@ _BARE_ARXIV_ID = re.compile(r"^(?:arxiv:\s*)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2
 
 def normalize_arxiv_id(text: str) -> str:
     """`arXiv:2210.17323v2`, `2210.17323` or an arxiv.org URL → `2210.17323`: without the
-    version, so that two versions of one preprint are one paper."""
+    version, so that two versions of one preprint are one paper. '' when `text` names none."""
     text = text.strip()
     match = _BARE_ARXIV_ID.match(text)
-    return match[1] if match else find_arxiv_id(text) or text
+    return match[1] if match else find_arxiv_id(text)
 
 
 def normalize_doi(doi: str) -> str:

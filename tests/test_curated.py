@@ -238,6 +238,13 @@ def test_values_are_read_as_written(line: str, field: str, expected: object) -> 
     assert problems == []
 
 
+@pytest.mark.parametrize("given", ["2401.12345\\\"><script>alert(1)</script>", "soon", "https://example.org/2401.12345"])
+def test_an_arxiv_value_that_is_no_identifier_is_warned_about_and_makes_no_link(given: str) -> None:
+    [record], _, problems = read(f"papers:\n  - title: T\n    arxiv: \"{given}\"\n")
+    assert record.arxiv_id == ""
+    assert len(problems) == 1 and problems[0].startswith("list.yml:2: warning: `arxiv`") and "no arXiv identifier" in problems[0]
+
+
 def test_unknown_section_and_fields_warn_with_their_line() -> None:
     text = "papers:\n  - title: T\n    colour: red\nextras:\n  - x\n"
     records, _, problems = read(text)

@@ -367,6 +367,14 @@ def _unbraced(name: str) -> str:
     return name
 
 
+def _arxiv_id(values: dict[str, Any], source: Source, problems: list[Problem]) -> str:
+    given = _scalar(values, "arxiv", source, problems).strip()
+    arxiv = normalize_arxiv_id(given)
+    if given and not arxiv:
+        problems.append(Problem(source, f"`arxiv` {given[:60]!r} is no arXiv identifier (such as 2401.12345 or arXiv:2401.12345v2); ignored"))
+    return arxiv
+
+
 def _links(values: dict[str, Any], source: Source, problems: list[Problem]) -> tuple[tuple[str, str], ...]:
     """The http(s) links of `links` (a list, or a mapping of labels to links: `Code: https://…`)
     and `url`, each with its label, empty when none was given."""
@@ -413,7 +421,7 @@ def _paper(node: yaml.Node, path: str, problems: list[Problem], rejects: Rejects
     named = [_unbraced(name) for name in _comma_listed(_strings(values, "authors", source, problems, separator=_AUTHOR_SEPARATOR), source, problems)]
     authors = tuple(name for name in named if name and name.lower() != "others")
     truncated = len(authors) < len(named)  # BibTeX's `and others`: more authors than named
-    arxiv = normalize_arxiv_id(_scalar(values, "arxiv", source, problems))
+    arxiv = _arxiv_id(values, source, problems)
     links = _links(values, source, problems)
     return Record(
         source=source,
