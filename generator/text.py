@@ -270,12 +270,6 @@ def sentences(text: str) -> list[str]:
 _PHRASE_GAP = re.compile(r"[\s-]+(?:of[\s-]+)?")
 
 
-def surface_forms(text: str) -> dict[str, str]:
-    """For each feature of `analyze` (stemmed unigram or bigram), how `text` most often
-    writes it, lowercased unless it is an acronym or a mixed-case name (`LoRA`, `GNN`)."""
-    return {term: display_form(forms) for term, forms in written_forms(text).items()}
-
-
 def written_forms(text: str) -> dict[str, dict[str, int]]:
     """For each feature of `analyze`, the ways `text` writes it and how often; `display_form`
     picks the one to show (for the few features wanted, not all of them)."""
@@ -412,6 +406,8 @@ _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")  # LoRA, MoE, GNN; not Title
 
 
 def display_form(forms: Mapping[str, int]) -> str:
+    """Of the ways a text writes a feature (`written_forms`), the one it writes most often,
+    lowercased unless it is an acronym or a mixed-case name (`LoRA`, `GNN`)."""
     by_lower: Counter[str] = Counter()
     for form, count in forms.items():
         by_lower[form.lower()] += count

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -47,10 +48,10 @@ from generator.text import (
     fold_word,
     paper_text,
     proper_names,
-    surface_forms,
     usage,
     with_proper_names,
     word_index,
+    written_forms,
 )
 
 OTHER_SLUG = "other"
@@ -228,7 +229,7 @@ def discover_topics(papers: list[Paper]) -> list[Topic]:
     for index, component in enumerate(_distinctiveness(model.components_)):
         members = np.argsort(-weights[:, index], kind="stable")[:SURFACE_PAPERS]
         members_text = " ".join(f"{sample[i].title}. {sample[i].abstract}" for i in members)
-        top_terms = _distinctive_terms(component, terms, surface_forms(members_text))
+        top_terms = _distinctive_terms(component, terms, written_forms(members_text))
         if not top_terms:
             continue
         names = proper_names(" ".join(sample[i].abstract for i in members))
@@ -258,9 +259,10 @@ def _distinctiveness(components: np.ndarray) -> np.ndarray:
     return components * share
 
 
-def _distinctive_terms(component: np.ndarray, terms: np.ndarray, forms: dict[str, str]) -> list[str]:
-    """Top terms as the papers write them, skipping one that repeats a chosen one (a word
-    inside a chosen phrase, a phrase around a chosen word, an acronym of either)."""
+def _distinctive_terms(component: np.ndarray, terms: np.ndarray, written: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """Top terms as the papers write them (`written`, by `written_forms`), skipping one that
+    repeats a chosen one (a word inside a chosen phrase, a phrase around a chosen word, an
+    acronym of either). Only these few terms' forms are picked, not all the papers' terms."""
     chosen: list[str] = []
     keys: list[set[str]] = []
     weights: list[float] = []
@@ -269,17 +271,18 @@ def _distinctive_terms(component: np.ndarray, terms: np.ndarray, forms: dict[str
             break
         term = str(terms[index])
         words = {fold_word(word) for word in term.split()}
-        if term not in forms or fold_word(term) in _NAME_STOP_WORDS:
+        if term not in written or fold_word(term) in _NAME_STOP_WORDS:
             continue
+        form = display_form(written[term])
         inside = [i for i, key in enumerate(keys) if key < words]
         if len(inside) == 1 and len(keys[inside[0]]) == 1 and component[index] >= PHRASE_SHARE * weights[inside[0]]:
             # "laws" chosen, then "scaling laws": the phrase names the topic better than its word
-            if not any(words <= key for key in keys) and not _abbreviates(forms[term], chosen):
-                chosen[inside[0]], keys[inside[0]] = forms[term], words
+            if not any(words <= key for key in keys) and not _abbreviates(form, chosen):
+                chosen[inside[0]], keys[inside[0]] = form, words
             continue
-        if any(words <= key or key <= words for key in keys) or _abbreviates(forms[term], chosen):
+        if any(words <= key or key <= words for key in keys) or _abbreviates(form, chosen):
             continue
-        chosen.append(forms[term])
+        chosen.append(form)
         keys.append(words)
         weights.append(float(component[index]))
     return chosen

@@ -9,8 +9,8 @@ from generator.topics import _distinctive_terms, name_terms
 
 def names(weights: dict[str, float]) -> list[str]:
     terms = np.array(list(weights))
-    forms = {term: term for term in weights}
-    return _distinctive_terms(np.array(list(weights.values())), terms, forms)
+    written = {term: {term: 1} for term in weights}  # each written once, as it is
+    return _distinctive_terms(np.array(list(weights.values())), terms, written)
 
 
 def test_a_strong_phrase_replaces_its_word() -> None:
