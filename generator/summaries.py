@@ -606,14 +606,17 @@ def _sentence_case(title: str, abstract: str) -> str:
     """Title Case as running text: "Efficient Memory Management" → "efficient memory
     management". A word the abstract capitalises inside its sentences is a name and keeps
     its capital ("Transformer", "Adam"), as do acronyms and mixed case ("LLMs", "PagedAttention")."""
+    words = [word.split("-") for word in title.split()]
+    capitalised = {part for parts in words for part in parts if part[:1].isupper() and (part[1:].islower() or part == "A")}
+    # A name is written in the abstract: most titles have none, and need not read it for names.
+    names = _names(abstract) if any(part in abstract for part in capitalised) else set()
+    return " ".join("-".join(part.lower() if part in capitalised and part not in names else part for part in parts) for parts in words)
+
+
+def _names(abstract: str) -> set[str]:
+    """The words the abstract capitalises inside its sentences and never writes in lowercase."""
     written_lower = set(re.findall(r"[a-z][a-z]+", abstract))
-    names = {word for word in _NAME_IN_TEXT.findall(abstract) if word.lower() not in written_lower}
-
-    def running(part: str) -> str:
-        capitalised = part[:1].isupper() and (part[1:].islower() or part == "A")
-        return part.lower() if capitalised and part not in names else part
-
-    return " ".join("-".join(map(running, word.split("-"))) for word in title.split())
+    return {word for word in _NAME_IN_TEXT.findall(abstract) if word.lower() not in written_lower}
 
 
 def _resolve_method_reference(tldr: str, name: str) -> str:
