@@ -309,17 +309,20 @@ def _is_word_char(char: str) -> bool:
 
 # Scraped abstracts lose the space after some full stops ("overheads.We propose"): a stop
 # after a lowercase word and before a capital still ends a sentence ("e.g.We" does not).
-_GLUED_STOP = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z])")
+# (The stop comes first in the regex: a regex that opens with a lookaround is tried at every
+# character, one that opens with a character class only where that character is.)
+_GLUED_STOP = re.compile(r"[.!?](?=[A-Z])(?<=[a-z]{2}.)")
 
 
 # "et al." or "e.g." followed by a capital is no sentence end: the splitter cannot know.
 _ABBREVIATION_END = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFig|\bEq|\bapprox|\bresp)\.$")
+_ABBREVIATION_END_LENGTH = len("approx.\n")  # its longest match: only a part's last characters need searching
 
 
 def _rejoin_abbreviations(parts: list[str]) -> list[str]:
     joined: list[str] = []
     for part in parts:
-        if joined and _ABBREVIATION_END.search(joined[-1]):
+        if joined and _ABBREVIATION_END.search(joined[-1], len(joined[-1]) - _ABBREVIATION_END_LENGTH):
             joined[-1] = f"{joined[-1]} {part}"
         else:
             joined.append(part)
@@ -328,7 +331,7 @@ def _rejoin_abbreviations(parts: list[str]) -> list[str]:
 
 def contribution_sentence(abstract: str, name: str = "") -> str:
     """The sentence stating the contribution; `name` is the method's short name, if any."""
-    candidates = _rejoin_abbreviations(sentences(_GLUED_STOP.sub(" ", abstract)))
+    candidates = _rejoin_abbreviations(sentences(_GLUED_STOP.sub(r"\g<0> ", abstract)))
     if not candidates:
         return ""
     scored = [(contribution_score(s, i, name), -i, s) for i, s in enumerate(candidates) if len(s.split()) >= 5]
