@@ -374,8 +374,10 @@ def is_valid_text_latex(value: str) -> bool:
     The argument of `\\url{…}` is verbatim (url.sty reads it so): anything goes there."""
     math = False
     index = 0
-    while index < len(value):
-        char = value[index]
+    # Only these characters change anything: the regex skips the text between them.
+    while found := _TEXT_LATEX_ACTIVE.search(value, index):
+        index = found.start()
+        char = found[0]
         if char == "\\" and (url := _URL_ARGUMENT.match(value, index)):
             index = url.end()
             continue
@@ -393,6 +395,7 @@ def is_valid_text_latex(value: str) -> bool:
 
 
 _URL_ARGUMENT = re.compile(r"\\url\{[^{}\\\s]*\}")
+_TEXT_LATEX_ACTIVE = re.compile(r"[\\$&#%_^]")
 _BRACE = re.compile(r"[{}]")
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.S)  # `\{`, `\}` and `\\` are not braces for LaTeX
 
