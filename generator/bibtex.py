@@ -497,6 +497,7 @@ def latex_title(title: str, names: frozenset[str] = frozenset()) -> str:
     return join_encoded(parts)
 
 
+@lru_cache(maxsize=65536)  # titles share most of their words
 def needs_protection(word: str) -> bool:
     """GPTQ, LoRA, MoE, FP8, CityGaussianV2, E²GAN, 3D, X: yes. Model, adam, A, 2024: no."""
     has_letter = any(char.isalpha() for char in word)
