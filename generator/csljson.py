@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from generator.dataset import json_array_parts, json_line
@@ -58,36 +59,70 @@ def csl_json(papers: list[Paper]) -> str:
 
 def csl_json_parts(papers: list[Paper], each: Mapper = map) -> Iterator[str]:
     """`csl_json`, an item at a time; `each` maps a function over the papers."""
-    return json_array_parts(each(_csl_line, papers))
+    return json_array_parts(each(csl_line, papers))
 
 
-def _csl_line(paper: Paper) -> str:
-    return json_line(csl_item(paper), sort_keys=True)
+def csl_line(paper: Paper, described: Described | None = None) -> str:
+    return json_line(csl_item(paper, described), sort_keys=True)
 
 
-def csl_item(paper: Paper) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Described:
+    """What CSL-JSON and RIS both say of a paper, worked out once for both: decoding its
+    BibTeX names and cleaning its abstract cost more than writing either record."""
+
+    title: str
+    authors: list[dict[str, str]]
+    editors: list[dict[str, str]]
+    abstract: str
+    doi: str
+    venue: str
+    urls: list[str]  # `paper_urls`
+    details: dict[str, str]  # `bibtex_details`
+    keywords: list[str]
+    notes: list[str]
+
+
+def describe(paper: Paper) -> Described:
+    details = bibtex_details(paper)
+    return Described(
+        title=text(paper.title),
+        authors=names(paper, "author"),
+        editors=names(paper, "editor"),
+        abstract=text(paper.abstract),
+        doi=text(paper.doi),
+        venue=text(paper.venue),
+        urls=paper_urls(paper),
+        details=details,
+        keywords=keywords(paper, details),
+        notes=notes(paper, details),
+    )
+
+
+def csl_item(paper: Paper, described: Described | None = None) -> dict[str, Any]:
+    """The paper's CSL-JSON item; `described` is `describe(paper)` when the caller has it."""
+    about = described or describe(paper)
     item: dict[str, Any] = {
         "id": paper.key,
         "citation-key": paper.key,
         "type": CSL_TYPES.get(paper.bibtex_type, DEFAULT_TYPE),
-        "title": text(paper.title),
+        "title": about.title,
     }
-    if authors := names(paper, "author"):
-        item["author"] = authors
-    if editors := names(paper, "editor"):
-        item["editor"] = editors
+    if about.authors:
+        item["author"] = about.authors
+    if about.editors:
+        item["editor"] = about.editors
     if paper.year:
         item["issued"] = {"date-parts": [date_parts(paper)]}
-    urls = paper_urls(paper)
-    details = bibtex_details(paper)
+    details = about.details
     # A journal's number is its issue; a report's is the report's own number, else the arXiv id.
     journal = paper.bibtex_type in ("article", "periodical")
     issue, number = (details.get("number", ""), "") if journal else ("", details.get("number", ""))
     optional = {
-        "abstract": text(paper.abstract),
-        "DOI": text(paper.doi),
-        "URL": next((text(url) for url in urls if is_about_the_paper(url) or paper.bibtex_type in WHAT_THE_LINK_IS), ""),
-        "container-title": text(paper.venue),
+        "abstract": about.abstract,
+        "DOI": about.doi,
+        "URL": next((text(url) for url in about.urls if is_about_the_paper(url) or paper.bibtex_type in WHAT_THE_LINK_IS), ""),
+        "container-title": about.venue,
         "volume": details.get("volume", ""),
         "issue": issue,
         "number": number or (f"arXiv:{text(paper.arxiv_id)}" if paper.arxiv_id else ""),
@@ -98,8 +133,8 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         "ISBN": details.get("isbn", ""),
         "ISSN": details.get("issn", ""),
         "collection-title": details.get("series", ""),
-        "note": "\n".join(notes(paper, details)),
-        "keyword": ", ".join(keywords(paper, details)),
+        "note": "\n".join(about.notes),
+        "keyword": ", ".join(about.keywords),
     }
     item |= {name: value for name, value in optional.items() if value}
     return item

@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import partial
+from itertools import tee
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
@@ -23,15 +24,15 @@ from jinja2 import Environment
 from generator.bibtex import bibtex_entry, entry_parts, join_entries
 from generator.charts import bar_chart
 from generator.config import Config, slugify
-from generator.csljson import csl_json_parts
-from generator.dataset import papers_json_parts
+from generator.csljson import csl_line, describe
+from generator.dataset import json_array_parts, papers_json_parts
 from generator.layout import ListingPage, Section, TopicPart, anchor_pages, paginate_sections, split_topic
 from generator.links import destination, distinct, link_label
 from generator.models import Paper, Severity, Topic
 from generator.overview import topic_overview
 from generator.parallel import PARALLEL_FROM, fork_imap, fork_map
 from generator.render import anchor, clip, inert, make_environment, render
-from generator.ris import ris_parts
+from generator.ris import ris_file_parts, ris_record
 from generator.search import SEARCH_PAGE, search_engine
 from generator.write import Output, hand_written_pages
 
@@ -167,8 +168,15 @@ def site_files(report: Report, config: Config, output: Output | None = None) -> 
     # The whole-corpus downloads, one at a time, their records made on all cores and
     # written as they come: made whole in a worker, each (a string of 100-200 MB at
     # 100,000 papers, built, pickled and sent) pushed the run past 2 GB.
-    output.add_parts("downloads/references.ris", ris_parts(papers, fork_imap))
-    output.add_parts("downloads/references.json", csl_json_parts(papers, fork_imap))
+    # RIS and CSL-JSON say much the same of a paper (`describe`): one pass makes both
+    # records of each, and the two files are written side by side as it goes.
+    for_ris, for_csl = tee(fork_imap(_ris_and_csl, papers))
+    output.add_parts_in_turn(
+        {
+            "downloads/references.ris": ris_file_parts(ris for ris, _ in for_ris),
+            "downloads/references.json": json_array_parts(csl for _, csl in for_csl),
+        }
+    )
     output.add_parts("downloads/papers.json", papers_json_parts(papers, {t.slug: t for t in report.topics}, fork_imap))
     engine = search_engine(config.search, len(papers))
     if engine == "pagefind":
@@ -198,6 +206,12 @@ def _topic_pages(
 
 def _run(job: Callable[[], list[tuple[str, str]]]) -> list[tuple[str, str]]:
     return job()
+
+
+def _ris_and_csl(paper: Paper) -> tuple[str, str]:
+    """The paper's RIS record and CSL-JSON line, from one `describe`."""
+    described = describe(paper)
+    return ris_record(paper, described), csl_line(paper, described)
 
 
 def newest_first(paper: Paper) -> tuple[int, int, int, str]:

@@ -11,9 +11,9 @@ name is not a person's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from generator.csljson import bibtex_details, date_parts, keywords, names, notes, paper_urls, text
+from generator.csljson import Described, date_parts, describe, text
 from generator.models import Paper
 from generator.parallel import Mapper
 
@@ -51,26 +51,33 @@ def ris_file(papers: list[Paper]) -> str:
 def ris_parts(papers: list[Paper], each: Mapper = map) -> Iterator[str]:
     """`ris_file`, a record (and the line break before it) at a time; `each` maps a
     function over the papers."""
-    for index, record in enumerate(each(ris_record, papers)):
+    return ris_file_parts(each(ris_record, papers))
+
+
+def ris_file_parts(records: Iterable[str]) -> Iterator[str]:
+    """An RIS file of `records` (each a `ris_record`), a record at a time."""
+    for index, record in enumerate(records):
         yield (EOL if index else "") + record
 
 
-def ris_record(paper: Paper) -> str:
-    lines = [("TY", RIS_TYPES.get(paper.bibtex_type, DEFAULT_TYPE)), ("ID", paper.key), ("TI", text(paper.title))]
-    lines += [("AU", ris_name(name)) for name in names(paper, "author")]
-    lines += [("ED", ris_name(name)) for name in names(paper, "editor")]
+def ris_record(paper: Paper, described: Described | None = None) -> str:
+    """The paper's RIS record; `described` is `describe(paper)` when the caller has it."""
+    about = described or describe(paper)
+    lines = [("TY", RIS_TYPES.get(paper.bibtex_type, DEFAULT_TYPE)), ("ID", paper.key), ("TI", about.title)]
+    lines += [("AU", ris_name(name)) for name in about.authors]
+    lines += [("ED", ris_name(name)) for name in about.editors]
     if paper.year:
         lines.append(("PY", f"{paper.year:04d}"))
         lines.append(("DA", ris_date(paper)))
-    details = bibtex_details(paper)
+    details = about.details
     first_page, last_page = page_range(details.get("pages", ""))
-    lines += [("T2", text(paper.venue)), ("AB", text(paper.abstract)), ("DO", text(paper.doi))]
+    lines += [("T2", about.venue), ("AB", about.abstract), ("DO", about.doi)]
     lines += [("VL", details.get("volume", "")), ("IS", details.get("number", "")), ("SP", first_page), ("EP", last_page)]
     lines += [("PB", details.get("publisher") or details.get("school") or details.get("institution", "")), ("CY", details.get("address", ""))]
     lines += [("ET", details.get("edition", "")), ("SN", details.get("isbn") or details.get("issn", "")), ("T3", details.get("series", ""))]
-    lines += [("UR", text(url)) for url in paper_urls(paper)]
-    lines += [("KW", keyword) for keyword in keywords(paper, details)]
-    lines += [("N1", note) for note in notes(paper, details)]
+    lines += [("UR", text(url)) for url in about.urls]
+    lines += [("KW", keyword) for keyword in about.keywords]
+    lines += [("N1", note) for note in about.notes]
     body = "".join(f"{tag}  - {value}{EOL}" for tag, value in lines if value)
     return f"{body}ER  - {EOL}"
 

@@ -28,6 +28,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -96,22 +97,30 @@ class Output:
         """`add(path, "".join(parts))` without the whole text in memory: a download of the
         whole corpus is 100-200 MB at 100,000 papers, twice that as a Python string once a
         single character is outside Latin-1. The parts go to the staging folder as they come."""
+        self.add_parts_in_turn({path: parts})
+
+    def add_parts_in_turn(self, files: dict[str, Iterable[str]]) -> None:
+        """`add_parts` for several files, taking a part of each in turn: files made in one
+        pass over the papers (its results split with `itertools.tee`) are then written as
+        the pass goes, and none is held whole."""
         if self.docs_dir is None:
-            self.add(path, "".join(parts))
+            for path, parts in files.items():
+                self.add(path, "".join(parts))
             return
-        self._claim(path)
-        staged, digest, size = self._staged(path), hashlib.sha256(), 0
-        with staged.open("wb") as file:
-            for part in parts:
-                data = part.encode("utf-8")
-                digest.update(data)
-                size += file.write(data)
-        self.digests[path] = digest.hexdigest()
-        if _unchanged(self.docs_dir / path, size, self.digests[path], self.written_before.get(path), lambda old: filecmp.cmp(old, staged, shallow=False)):
-            staged.unlink()
-            self.unchanged += 1
-        else:
-            self.changed.append(path)
+        for path in files:
+            self._claim(path)
+        with contextlib.ExitStack() as stack:
+            staging = {path: stack.enter_context(_StagedFile(self._staged(path))) for path in files}
+            for path, part in _in_turn(files):
+                staging[path].write(part)
+        for path, staged in staging.items():
+            self.digests[path] = staged.digest.hexdigest()
+            same_bytes = partial(filecmp.cmp, staged.path, shallow=False)
+            if _unchanged(self.docs_dir / path, staged.size, self.digests[path], self.written_before.get(path), same_bytes):
+                staged.path.unlink()
+                self.unchanged += 1
+            else:
+                self.changed.append(path)
 
     def _claim(self, path: str) -> None:
         pure = PurePosixPath(path)
@@ -126,6 +135,38 @@ class Output:
         staged = staging_dir(self.docs_dir) / "files" / path
         staged.parent.mkdir(parents=True, exist_ok=True)
         return staged
+
+
+class _StagedFile:
+    """A file being staged a part at a time, hashed and measured as it is written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def __enter__(self) -> _StagedFile:
+        self.file = self.path.open("wb")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.file.close()
+
+    def write(self, part: str) -> None:
+        data = part.encode("utf-8")
+        self.digest.update(data)
+        self.size += self.file.write(data)
+
+
+def _in_turn(files: dict[str, Iterable[str]]) -> Iterator[tuple[str, str]]:
+    """(path, part): the next part of each file in turn, until every file has run out."""
+    remaining = {path: iter(parts) for path, parts in files.items()}
+    while remaining:
+        for path, parts in list(remaining.items()):
+            if (part := next(parts, None)) is None:
+                del remaining[path]
+            else:
+                yield path, part
 
 
 @dataclass(frozen=True)

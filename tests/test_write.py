@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -107,6 +108,18 @@ def test_a_file_written_in_parts_is_the_joined_parts_and_unchanged_parts_write_n
     assert _write_in_parts(docs, {"downloads/x.bib": ["new ", "x", "é—"]}).written == ()  # no record: compared byte by byte
     assert _write_in_parts(docs, {"downloads/x.bib": ["new ", "y", "é—"]}).written == ("downloads/x.bib",)  # same size, other bytes
     assert not staging_dir(docs).exists()
+
+
+def test_files_written_in_turn_from_one_pass_are_their_joined_parts(docs: Path) -> None:
+    firsts, seconds = itertools.tee(iter([("a", "1"), ("b", "2"), ("c", "3")]))  # one pass making a part of each file
+    with staged_output(docs) as staged:
+        staged.add_parts_in_turn({"downloads/x.ris": (a for a, _ in firsts), "downloads/x.json": iter(["[", *(b for _, b in seconds), "]"])})
+        commit(staged)
+    assert (docs / "downloads/x.ris").read_text(encoding="utf-8") == "abc"
+    assert (docs / "downloads/x.json").read_text(encoding="utf-8") == "[123]"
+    in_memory = Output()
+    in_memory.add_parts_in_turn({"downloads/x.ris": iter(["a", "b"]), "downloads/y.ris": iter([])})
+    assert in_memory.files == {"downloads/x.ris": b"ab", "downloads/y.ris": b""}
 
 
 def test_refuses_paths_outside_its_folders() -> None:
