@@ -486,6 +486,12 @@ def latex_title(title: str, names: frozenset[str] = frozenset()) -> str:
     `needs_protection` picks, and `names`, the capitalised words the abstract writes as
     names (`proper_names`)."""
     title = clean_whitespace(title)
+
+    def braced_if_protected(match: re.Match[str]) -> str:
+        return _braced(match[0]) if needs_protection(match[0]) or match[0] in names else match[0]
+
+    if _is_plain(title):  # most titles: every character stays, and only words gain braces
+        return _WORD.sub(braced_if_protected, title)
     parts: list[str] = []  # joined by join_encoded: a gap's dash may meet the next gap's
     position = 0
     for match in _WORD.finditer(title):
@@ -517,8 +523,13 @@ _ENCODES_AS_ITSELF = re.compile(r"[ !\"'()*+,\-./0-9:;=?@A-Z\[\]a-z]*")
 _PLAIN_RUN_OR_CHAR = re.compile(r"(?:[ !\"()*+,./0-9:;=?@A-Z\[\]a-z]|-(?!-)|'(?!'))+|.", re.S)
 
 
+def _is_plain(text: str) -> bool:
+    """Whether `text` is its own encoding: only characters that stay, no ligature to part."""
+    return bool(_ENCODES_AS_ITSELF.fullmatch(text)) and "--" not in text and "''" not in text
+
+
 def _encode(text: str) -> str:
-    if _ENCODES_AS_ITSELF.fullmatch(text) and "--" not in text and "''" not in text:
+    if _is_plain(text):
         return text
     # Run by run rather than character by character: the same pieces meet at the same
     # ends, so `join_encoded` parts the same ligatures, in a fraction of the calls.
