@@ -292,7 +292,10 @@ def _title_pages(papers: list[Paper], line_of: dict[str, str]) -> list[ListingPa
 
 def _sort_text(title: str) -> str:
     """A title as an index orders it: "École …" among the E's, not after them."""
-    return "".join(char for char in unicodedata.normalize("NFKD", title.casefold()) if not unicodedata.combining(char))
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    if decomposed.isascii():  # most titles: no accent to drop, so no need to look at each character
+        return decomposed
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _quality_pages(report: Report, line_of: dict[str, str]) -> list[ListingPage]:
