@@ -10,7 +10,6 @@ sorted, so two runs give the same bytes. Display names ("Ada Lovelace") are spli
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,6 @@ from generator.dataset import json_array_parts, json_line
 from generator.links import distinct, is_about_the_paper
 from generator.models import Paper
 from generator.normalize import clean_whitespace
-from generator.parallel import Mapper
 from generator.readers.bibtex import latex_to_text, people
 
 # BibTeX entry types → CSL types; papers from listings are preprints ("article" in CSL).
@@ -54,12 +52,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def csl_json(papers: list[Paper]) -> str:
     """A CSL-JSON array, one item per paper, in the given order."""
-    return "".join(csl_json_parts(papers))
-
-
-def csl_json_parts(papers: list[Paper], each: Mapper = map) -> Iterator[str]:
-    """`csl_json`, an item at a time; `each` maps a function over the papers."""
-    return json_array_parts(each(csl_line, papers))
+    return "".join(json_array_parts(map(csl_line, papers)))
 
 
 def csl_line(paper: Paper, described: Described | None = None) -> str:

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 
 from generator.csljson import Described, date_parts, describe, text
 from generator.models import Paper
-from generator.parallel import Mapper
 
 EOL = "\r\n"
 RIS_TYPES = {
@@ -45,13 +44,7 @@ DEFAULT_TYPE = "GEN"
 
 def ris_file(papers: list[Paper]) -> str:
     """Every paper as an RIS record, in the given order."""
-    return "".join(ris_parts(papers))
-
-
-def ris_parts(papers: list[Paper], each: Mapper = map) -> Iterator[str]:
-    """`ris_file`, a record (and the line break before it) at a time; `each` maps a
-    function over the papers."""
-    return ris_file_parts(each(ris_record, papers))
+    return "".join(ris_file_parts(map(ris_record, papers)))
 
 
 def ris_file_parts(records: Iterable[str]) -> Iterator[str]:
