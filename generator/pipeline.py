@@ -4,6 +4,7 @@ leaves the previous site untouched."""
 
 from __future__ import annotations
 
+import gc
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -82,8 +83,25 @@ def build(config: Config, extra_inputs: tuple[str, ...] = (), write: bool = True
     # The build shares work among processes (`parallel.fork_map`); BLAS and OpenMP threads
     # on top of them fought over the cores and made the SVD and k-means several times
     # slower. One thread also keeps floating-point sums in one order on every machine.
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), _young_collections_every(YOUNG_COLLECTION_EVERY):
         return _build(config, extra_inputs, write, progress)
+
+
+# Python collects its youngest objects every 700 allocations by default. A build makes
+# millions of small objects (records, papers, strings in tuples) that nearly all live until
+# it ends and form almost no cycles, so those collections are wasted work: collecting every
+# 50,000 took 3% off a 10,000-paper build, for no measurable memory (alternating runs).
+YOUNG_COLLECTION_EVERY = 50_000
+
+
+@contextmanager
+def _young_collections_every(allocations: int) -> Iterator[None]:
+    threshold = gc.get_threshold()
+    gc.set_threshold(allocations, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def _build(config: Config, extra_inputs: tuple[str, ...], write: bool, progress: Progress) -> Report:

@@ -3,6 +3,7 @@ DESIGN.md fixes, nothing is lost, builds are byte-identical, hand-written pages 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator.config import load_config
 from generator.pipeline import Report, build
 from generator.readers import find_input_files, read_inputs
@@ -70,6 +72,23 @@ def dataset(built: tuple[Path, Report]) -> list[dict]:
 def fold(text: str) -> str:
     """Letters and digits only, for comparing a raw title line with a display title."""
     return re.sub(r"[\W_]", "", unicodedata.normalize("NFKD", text).casefold())
+
+
+def test_the_builds_collection_setting_ends_with_it_even_when_it_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make serve` runs build after build in one process, and watches on after one fails:
+    the rarer collections of young objects that a build runs with must not outlive it."""
+    before = gc.get_threshold()
+    during = []
+
+    def failing_build(*_: object) -> Report:
+        during.append(gc.get_threshold())
+        raise RuntimeError("a stage failed")
+
+    monkeypatch.setattr(pipeline, "_build", failing_build)
+    with pytest.raises(RuntimeError):
+        build(load_config(make_project(tmp_path) / "review.yml"))
+    assert during == [(pipeline.YOUNG_COLLECTION_EVERY, *before[1:])]
+    assert gc.get_threshold() == before
 
 
 # --- the report ---------------------------------------------------------------------------------
